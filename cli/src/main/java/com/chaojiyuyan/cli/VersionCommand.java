@@ -1,0 +1,18 @@
+package com.chaojiyuyan.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "version", description = "Print the version.")
+final class VersionCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().println("chaojiyuyan " + Version.current());
+        return 0;
+    }
+}

@@ -1,0 +1,260 @@
+package com.chaojiyuyan.kernel;
+
+import com.chaojiyuyan.kernel.auth.AccountRoutes;
+import com.chaojiyuyan.kernel.auth.AccountStore;
+import com.chaojiyuyan.kernel.auth.AdminBootstrap;
+import com.chaojiyuyan.kernel.auth.Authenticator;
+import com.chaojiyuyan.kernel.auth.LoginThrottle;
+import com.chaojiyuyan.kernel.catalog.CatalogRoutes;
+import com.chaojiyuyan.kernel.catalog.CatalogStore;
+import com.chaojiyuyan.kernel.catalog.DefaultCatalog;
+import com.chaojiyuyan.kernel.catalog.SchemaValidator;
+import com.chaojiyuyan.kernel.http.Api;
+import com.chaojiyuyan.kernel.http.ApiException;
+import com.chaojiyuyan.kernel.http.Json;
+import com.chaojiyuyan.kernel.http.Problems;
+import com.chaojiyuyan.kernel.jobs.JobRoutes;
+import com.chaojiyuyan.kernel.jobs.JobStore;
+import com.chaojiyuyan.kernel.jobs.JobTransitions;
+import com.chaojiyuyan.kernel.jobs.JobViews;
+import com.chaojiyuyan.kernel.jobs.Jobs;
+import com.chaojiyuyan.kernel.jobs.SettlementHooks;
+import com.chaojiyuyan.kernel.ops.KernelMetrics;
+import com.chaojiyuyan.kernel.ops.OperationsRoutes;
+import com.chaojiyuyan.kernel.signals.Signals;
+import com.chaojiyuyan.kernel.storage.Database;
+import com.chaojiyuyan.kernel.storage.Ids;
+import com.chaojiyuyan.kernel.workers.AvailableJobs;
+import com.chaojiyuyan.kernel.workers.LeaseSweeper;
+import com.chaojiyuyan.kernel.workers.Leases;
+import com.chaojiyuyan.kernel.workers.WorkerRegistry;
+import com.chaojiyuyan.kernel.workers.WorkerRoutes;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kernel node: the database, every feature, and the HTTP server, wired by hand in the order they
+ * depend on each other. Tests start it in-process on port 0; {@code chaojiyuyan serve} starts it for real.
+ */
+public final class KernelServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KernelServer.class);
+
+    /** A route as registered, for the OpenAPI completeness check. */
+    public record Route(String method, String path) {
+    }
+
+    private final ServerConfig config;
+    private final Database db;
+    private final FileLock dataLock;
+    private final Signals signals;
+    private final LeaseSweeper sweeper;
+    private final Javalin app;
+    private final AdminBootstrap.Outcome bootstrap;
+    private final List<Route> routes;
+    private volatile String publicUrl;
+
+    private KernelServer(ServerConfig config, Clock clock, SettlementHooks settlement) {
+        this.config = config;
+        this.dataLock = config.isSqlite() ? lockSqliteFile(config.dbUrl()) : null;
+        this.db = Database.open(config.dbUrl(), config.dbPoolSize());
+        try {
+            AccountStore accounts = new AccountStore(db);
+            this.bootstrap = new AdminBootstrap(accounts, clock).ensureAdmin(config.adminEmail(), config.adminPassword());
+            CatalogStore catalog = new CatalogStore(db);
+            DefaultCatalog.install(catalog, clock.millis());
+            SchemaValidator schemas = new SchemaValidator();
+            this.signals = Signals.forDatabase(db, config.dbUrl());
+            JobStore jobStore = new JobStore(db.dialect());
+            KernelMetrics metrics = new KernelMetrics(db, jobStore, signals.workWaiters());
+            JobTransitions transitions = new JobTransitions(jobStore, signals, settlement, metrics);
+            JobViews views = new JobViews(this::publicUrl);
+            Jobs jobs = new Jobs(db, jobStore, transitions, catalog, schemas, signals.jobWatchers(), clock);
+            WorkerRegistry registry = new WorkerRegistry(db);
+            Leases leases = new Leases(db, jobStore, transitions, catalog, schemas, registry, clock);
+            AvailableJobs available = new AvailableJobs(db, jobStore, signals.workWaiters(), registry, clock);
+            this.sweeper = new LeaseSweeper(db, jobStore, transitions, metrics, clock);
+
+            Authenticator authenticator = new Authenticator(accounts, clock);
+            LoginThrottle throttle = new LoginThrottle(10, Duration.ofMinutes(15).toMillis(), clock);
+            long maxBody = config.maxBodyBytes();
+            List<Route> registered = Collections.synchronizedList(new ArrayList<>());
+            this.app = Javalin.create(cfg -> {
+                configureServer(cfg, registered);
+                Api api = new Api(cfg.routes, authenticator);
+                new AccountRoutes(accounts, throttle, clock, maxBody).register(api);
+                new CatalogRoutes(catalog, schemas, clock, maxBody).register(api);
+                // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
+                new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
+                new JobRoutes(jobs, views, maxBody).register(api);
+                new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
+            });
+            this.routes = registered;
+            app.start(config.host(), config.port());
+            this.publicUrl = config.publicUrl() != null ? config.publicUrl()
+                    : "http://" + (config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host())
+                    + ":" + app.port();
+            sweeper.start(config.sweepIntervalMillis());
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Starts a node with no credits accounting. */
+    public static KernelServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC(), SettlementHooks.NONE);
+    }
+
+    public static KernelServer start(ServerConfig config, Clock clock, SettlementHooks settlement) {
+        return new KernelServer(config, clock, settlement);
+    }
+
+    private void configureServer(JavalinConfig cfg, List<Route> registered) {
+        cfg.concurrency.useVirtualThreads = true;
+        cfg.startup.showJavalinBanner = false;
+        cfg.startup.showOldJavalinVersionWarning = false;
+        cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
+        cfg.http.prefer405over404 = true;
+        cfg.http.maxRequestSize = config.maxBodyBytes();
+        cfg.router.ignoreTrailingSlashes = true;
+        cfg.events.handlerAdded(info -> {
+            if (info.getHttpMethod().isHttpMethod()) {
+                registered.add(new Route(info.getHttpMethod().name(), info.getPath()));
+            }
+        });
+        cfg.routes.before(ctx -> {
+            String requestId = Ids.newId("req", System.currentTimeMillis());
+            ctx.attribute(Problems.REQUEST_ID, requestId);
+            ctx.header("X-Request-Id", requestId);
+        });
+        cfg.routes.exception(ApiException.class, (e, ctx) -> Problems.render(ctx, e));
+        cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
+                Problems.render(ctx, new ApiException(e.getStatus(), Problems.codeFor(e.getStatus()), responseDetail(e))));
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("request {} {} failed ({})", ctx.method(), ctx.path(), ctx.attribute(Problems.REQUEST_ID), e);
+            Problems.render(ctx, new ApiException(500, "internal",
+                    "internal error; quote request id " + ctx.attribute(Problems.REQUEST_ID) + " when reporting it"));
+        });
+        for (int status : new int[] {404, 405}) {
+            cfg.routes.error(status, ctx -> renderIfEmpty(ctx, status));
+        }
+    }
+
+    private static String responseDetail(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> "no such resource";
+            case 405 -> "method not allowed on this resource";
+            case 413 -> "request body too large";
+            default -> e.getMessage();
+        };
+    }
+
+    /** Javalin's own 404/405 (no matching route) get a problem body; ours already have one. */
+    private static void renderIfEmpty(Context ctx, int status) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith(Problems.CONTENT_TYPE)) {
+            return;
+        }
+        String detail = status == 404 ? "no route " + ctx.method().name() + " " + ctx.path()
+                : "method " + ctx.method().name() + " is not allowed on " + ctx.path();
+        Problems.render(ctx, new ApiException(status, Problems.codeFor(status), detail));
+    }
+
+    /** Refuses a second server on the same SQLite file: its wake-ups would not reach this one's workers. */
+    private static FileLock lockSqliteFile(String dbUrl) {
+        String file = dbUrl.substring("jdbc:sqlite:".length()).split("\\?", 2)[0];
+        if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file::memory:")) {
+            return null;
+        }
+        Path db = Path.of(file).toAbsolutePath();
+        try {
+            Files.createDirectories(db.getParent());
+            Path lockFile = db.resolveSibling(db.getFileName() + ".lock");
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("another chaojiyuyan server is using " + db
+                        + "; stop it, or give this one another CHAOJIYUYAN_DATA_DIR (several nodes need PostgreSQL)");
+            }
+            return lock;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new IllegalStateException("another chaojiyuyan server in this process is using " + db);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the data directory " + db.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** The URL this server is reached at, e.g. {@code http://127.0.0.1:8080}. */
+    public String publicUrl() {
+        return publicUrl;
+    }
+
+    public String apiUrl() {
+        return publicUrl + Api.PREFIX;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public AdminBootstrap.Outcome bootstrap() {
+        return bootstrap;
+    }
+
+    public List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (app != null) {
+            app.stop();
+        }
+        if (sweeper != null) {
+            sweeper.close();
+        }
+        if (signals != null) {
+            signals.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (dataLock != null) {
+            try {
+                dataLock.release();
+                dataLock.channel().close();
+            } catch (IOException ignored) {
+                // released with the process anyway
+            }
+        }
+    }
+}

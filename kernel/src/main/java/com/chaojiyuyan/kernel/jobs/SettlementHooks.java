@@ -1,0 +1,29 @@
+package com.chaojiyuyan.kernel.jobs;
+
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Where credits join the job's own transactions: a hold when a job is created, and the movement of
+ * credits when it settles. Both run inside the transaction that writes the job's state, so the two can
+ * never disagree. An implementation may refuse a creation by throwing (e.g. 402 insufficient_balance),
+ * which rolls the job back.
+ */
+public interface SettlementHooks {
+
+    /** In the creating transaction, after the job row is written. */
+    void onCreated(Handle tx, Job job);
+
+    /** In the transaction that makes the job terminal, after its row is updated. */
+    void onSettled(Handle tx, Job job);
+
+    /** No credits: every job is free. */
+    SettlementHooks NONE = new SettlementHooks() {
+        @Override
+        public void onCreated(Handle tx, Job job) {
+        }
+
+        @Override
+        public void onSettled(Handle tx, Job job) {
+        }
+    };
+}

@@ -1,0 +1,129 @@
+package com.chaojiyuyan.kernel.signals;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signals across every node on one PostgreSQL, through LISTEN/NOTIFY. {@code pg_notify} runs inside
+ * the causing transaction, so PostgreSQL delivers it on commit only, to all listening nodes including
+ * this one; each node then wakes one of its own waiters. A dedicated connection listens; when it is
+ * lost, every waiter is woken to re-check the database (signals may have been missed meanwhile).
+ */
+final class PostgresSignals implements Signals {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSignals.class);
+    static final String WORK_CHANNEL = "chaojiyuyan_work";
+    static final String JOB_CHANNEL = "chaojiyuyan_job";
+
+    private final String jdbcUrl;
+    private final WorkWaiters work = new WorkWaiters();
+    private final JobWatchers jobs = new JobWatchers();
+    private final Thread listener;
+    private final CountDownLatch firstListen = new CountDownLatch(1);
+    private volatile boolean closed;
+    private volatile Connection connection;
+
+    PostgresSignals(String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+        this.listener = Thread.ofPlatform().daemon().name("pg-listen").start(this::listenLoop);
+        try {
+            // Listen before serving: a job created on another node right after start must reach us.
+            if (!firstListen.await(15, TimeUnit.SECONDS)) {
+                log.warn("not yet listening for notifications; long-polls fall back to their timeouts until connected");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void workAvailable(Handle tx, String capabilityKey) {
+        tx.execute("SELECT pg_notify(?, ?)", WORK_CHANNEL, capabilityKey);
+    }
+
+    @Override
+    public void jobChanged(Handle tx, String jobId) {
+        tx.execute("SELECT pg_notify(?, ?)", JOB_CHANNEL, jobId);
+    }
+
+    @Override
+    public WorkWaiters workWaiters() {
+        return work;
+    }
+
+    @Override
+    public JobWatchers jobWatchers() {
+        return jobs;
+    }
+
+    private void listenLoop() {
+        Duration backoff = Duration.ofMillis(100);
+        while (!closed) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+                connection = c;
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + WORK_CHANNEL);
+                    s.execute("LISTEN " + JOB_CHANNEL);
+                }
+                if (firstListen.getCount() == 0) {
+                    // Reconnected: anything signalled while we were away was missed. Re-check everything.
+                    work.wakeAll();
+                    jobs.changedAll();
+                    log.info("notification listener reconnected");
+                }
+                firstListen.countDown();
+                backoff = Duration.ofMillis(100);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (!closed) {
+                    PGNotification[] batch = pg.getNotifications(1000);
+                    if (batch == null) {
+                        continue;
+                    }
+                    for (PGNotification n : batch) {
+                        if (WORK_CHANNEL.equals(n.getName())) {
+                            work.wakeOne(n.getParameter());
+                        } else if (JOB_CHANNEL.equals(n.getName())) {
+                            jobs.changed(n.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                if (closed) {
+                    return;
+                }
+                log.warn("notification listener lost its connection ({}); retrying in {} ms", e.getMessage(), backoff.toMillis());
+                work.wakeAll();
+                jobs.changedAll();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        listener.interrupt();
+    }
+}
