@@ -13,6 +13,7 @@ import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.ApiException;
 import com.chaojiyuyan.kernel.http.Json;
 import com.chaojiyuyan.kernel.http.Problems;
+import com.chaojiyuyan.kernel.http.RateLimiter;
 import com.chaojiyuyan.kernel.jobs.JobRoutes;
 import com.chaojiyuyan.kernel.jobs.JobStore;
 import com.chaojiyuyan.kernel.jobs.JobTransitions;
@@ -93,10 +94,11 @@ public final class KernelServer implements AutoCloseable {
             Authenticator authenticator = new Authenticator(accounts, clock);
             LoginThrottle throttle = new LoginThrottle(10, Duration.ofMinutes(15).toMillis(), clock);
             long maxBody = config.maxBodyBytes();
+            RateLimiter rateLimiter = new RateLimiter(config.rateLimitPerSecond(), 2.0 * config.rateLimitPerSecond());
             List<Route> registered = Collections.synchronizedList(new ArrayList<>());
             this.app = Javalin.create(cfg -> {
                 configureServer(cfg, registered);
-                Api api = new Api(cfg.routes, authenticator);
+                Api api = new Api(cfg.routes, authenticator, rateLimiter);
                 new AccountRoutes(accounts, throttle, clock, maxBody).register(api);
                 new CatalogRoutes(catalog, schemas, clock, maxBody).register(api);
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.

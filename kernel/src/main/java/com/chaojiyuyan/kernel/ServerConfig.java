@@ -22,6 +22,8 @@ import java.util.Map;
  * @param webhookAllowPrivate allow webhook targets in private ranges (CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE, default false)
  * @param maxBodyBytes       request body limit (CHAOJIYUYAN_MAX_BODY_BYTES, default 1 MiB)
  * @param sweepIntervalMillis how often leases and TTLs are swept (CHAOJIYUYAN_SWEEP_INTERVAL_MS, default 1000)
+ * @param rateLimitPerSecond requests per second per agent key or session (CHAOJIYUYAN_RATE_LIMIT_PER_SECOND,
+ *                           default 100; bursts up to twice that; 0 turns the limit off)
  */
 public record ServerConfig(
         String host,
@@ -34,7 +36,8 @@ public record ServerConfig(
         String adminPassword,
         boolean webhookAllowPrivate,
         long maxBodyBytes,
-        long sweepIntervalMillis) {
+        long sweepIntervalMillis,
+        int rateLimitPerSecond) {
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -57,22 +60,23 @@ public record ServerConfig(
                 value(env, "CHAOJIYUYAN_ADMIN_PASSWORD", null),
                 bool(env, "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", false),
                 integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30),
-                integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000));
+                integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000),
+                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
     }
 
     public ServerConfig withDataDir(Path dir, String newDbUrl) {
         return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis);
+                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
     }
 
     public boolean isSqlite() {

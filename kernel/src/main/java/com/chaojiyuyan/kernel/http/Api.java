@@ -35,10 +35,12 @@ public final class Api {
 
     private final RoutesConfig routes;
     private final Authenticator authenticator;
+    private final RateLimiter rateLimiter;
 
-    public Api(RoutesConfig routes, Authenticator authenticator) {
+    public Api(RoutesConfig routes, Authenticator authenticator, RateLimiter rateLimiter) {
         this.routes = routes;
         this.authenticator = authenticator;
+        this.rateLimiter = rateLimiter;
     }
 
     public void get(String path, Access access, Endpoint endpoint) {
@@ -61,6 +63,10 @@ public final class Api {
         return ctx -> {
             Principal caller = access == Access.PUBLIC ? null : authenticator.authenticate(ctx);
             if (caller != null) {
+                rateLimiter.acquire(switch (caller) {
+                    case Principal.Agent a -> a.keyId();
+                    case Principal.Owner o -> o.sessionId();
+                });
                 check(access, caller);
             }
             endpoint.handle(ctx, caller);

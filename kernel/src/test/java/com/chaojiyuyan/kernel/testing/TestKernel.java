@@ -58,6 +58,8 @@ public final class TestKernel implements AutoCloseable {
         env.put("CHAOJIYUYAN_ADMIN_EMAIL", ADMIN_EMAIL);
         env.put("CHAOJIYUYAN_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("CHAOJIYUYAN_SWEEP_INTERVAL_MS", "50");
+        // Tests drive single keys hard on purpose (50 concurrent creates); RateLimitTest turns the limit on.
+        env.put("CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", "0");
         env.putAll(settings);
         KernelServer server = KernelServer.start(ServerConfig.fromEnvironment(env), clock, hooks);
         return new TestKernel(server, clock, jdbcUrl);
