@@ -13,6 +13,7 @@ import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.ApiException;
 import com.chaojiyuyan.kernel.http.Json;
 import com.chaojiyuyan.kernel.http.Problems;
+import com.chaojiyuyan.kernel.http.ProtocolErrors;
 import com.chaojiyuyan.kernel.http.RateLimiter;
 import com.chaojiyuyan.kernel.jobs.JobRoutes;
 import com.chaojiyuyan.kernel.jobs.JobStore;
@@ -133,6 +134,7 @@ public final class KernelServer implements AutoCloseable {
         cfg.startup.showOldJavalinVersionWarning = false;
         cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
         cfg.http.prefer405over404 = true;
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
         cfg.http.maxRequestSize = config.maxBodyBytes();
         cfg.router.ignoreTrailingSlashes = true;
         cfg.events.handlerAdded(info -> {
@@ -144,6 +146,13 @@ public final class KernelServer implements AutoCloseable {
             String requestId = Ids.newId("req", System.currentTimeMillis());
             ctx.attribute(Problems.REQUEST_ID, requestId);
             ctx.header("X-Request-Id", requestId);
+            // NUL cannot reach PostgreSQL as a parameter: no id or key contains one, so answer it here.
+            if (hasNul(ctx.req().getRequestURI())) {
+                throw ApiException.notFound("resource");
+            }
+            if (hasNul(ctx.queryString())) {
+                throw ApiException.badRequest("invalid_parameter", "query parameters must not contain NUL characters");
+            }
         });
         cfg.routes.exception(ApiException.class, (e, ctx) -> Problems.render(ctx, e));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
@@ -156,6 +165,10 @@ public final class KernelServer implements AutoCloseable {
         for (int status : new int[] {404, 405}) {
             cfg.routes.error(status, ctx -> renderIfEmpty(ctx, status));
         }
+    }
+
+    private static boolean hasNul(String s) {
+        return s != null && (s.indexOf('\u0000') >= 0 || s.toLowerCase(java.util.Locale.ROOT).contains("%00"));
     }
 
     private static String responseDetail(HttpResponseException e) {

@@ -121,7 +121,15 @@ public final class JsonBody {
         if (!v.isString()) {
             throw ApiException.invalidRequest("'" + name + "' must be a string, got " + typeOf(v));
         }
-        return v.asString();
+        return noNul(name, v.asString());
+    }
+
+    /** PostgreSQL text cannot hold NUL; refusing it here keeps both databases storing the same strings. */
+    private static String noNul(String name, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            throw ApiException.invalidRequest("'" + name + "' must not contain NUL characters");
+        }
+        return value;
     }
 
     public Long optionalLong(String name) {
@@ -182,7 +190,7 @@ public final class JsonBody {
             if (!item.isString()) {
                 throw ApiException.invalidRequest("'" + name + "' must contain only strings, found " + typeOf(item));
             }
-            out.add(item.asString());
+            out.add(noNul(name, item.asString()));
         }
         return out;
     }
