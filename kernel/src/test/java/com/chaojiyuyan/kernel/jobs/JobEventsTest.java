@@ -157,6 +157,11 @@ class JobEventsTest extends ContractTest {
             assertThat(rest.types()).containsExactly("submitted", "settled");
             assertThat(rest.frames()).extracting(Frame::id).containsExactlyElementsOf(seqs(all.subList(2, 4)));
         }
+        long settledSeq = all.get(3).get("seq").asLong();
+        try (EventStream nothingLeft = EventStream.open(caller, jobId, settledSeq)) {
+            nothingLeft.ended().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            assertThat(nothingLeft.frames()).isEmpty();
+        }
     }
 
     @Test
