@@ -137,7 +137,7 @@ public final class Leases {
                 return new Outcome<Job>(null, ApiException.conflict("already_submitted",
                         "this run's output was already accepted; a different output cannot replace it"));
             }
-            holdingRun(h, worker, job, runId, now);
+            requireHolding(job, run, now);
             CapabilitySpec spec = catalog.find(h, job.capabilityKey()).orElseThrow();
             List<String> errors = schemas.validate(spec.outputSchema(), output);
             if (errors.isEmpty()) {
@@ -201,16 +201,23 @@ public final class Leases {
     /** The caller's run, provided it still holds the job with a live lease; otherwise the reason it does not. */
     private TaskRun holdingRun(Handle h, Principal.Agent worker, Job job, String runId, long now) {
         TaskRun run = ownRun(h, worker, job, runId);
-        boolean current = run.id().equals(job.currentRunId());
-        if (!current) {
+        requireHolding(job, run, now);
+        return run;
+    }
+
+    private static void requireHolding(Job job, TaskRun run, long now) {
+        if (!run.id().equals(job.currentRunId())) {
             throw new ApiException(404, "task_run_not_found", "job " + job.id() + " was re-routed to another run");
         }
         if (job.status().isTerminal()) {
             throw ApiException.gone("job_terminal", "job " + job.id() + " is already " + job.status().wire());
         }
+        // Past its time to live the job is over even before a sweeper marks it: the same moment closes bids.
+        if (now >= job.expiresAt()) {
+            throw ApiException.gone("job_terminal", "job " + job.id() + " ran out of its time to live");
+        }
         if (!run.holdsLease(now) || job.status() != JobStatus.RUNNING) {
             throw ApiException.gone("lease_expired", "the lease of run " + run.id() + " has expired");
         }
-        return run;
     }
 }
