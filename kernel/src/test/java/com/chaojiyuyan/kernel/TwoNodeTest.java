@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,7 @@ class TwoNodeTest {
         }
     }
 
-    private static CompletableFuture<HttpApi.Response> async(java.util.function.Supplier<HttpApi.Response> request) {
+    private static CompletableFuture<HttpApi.Response> async(Supplier<HttpApi.Response> request) {
         return CompletableFuture.supplyAsync(request, REQUESTS);
     }
 
