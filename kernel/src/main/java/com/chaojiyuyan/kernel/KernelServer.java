@@ -47,6 +47,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KernelServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KernelServer.class);
+    /** SQLite files locked by servers of this process (see {@link #lockSqliteFile}). */
+    private static final Set<Path> LOCKED_HERE = ConcurrentHashMap.newKeySet();
 
     /** A route as registered, for the OpenAPI completeness check. */
     public record Route(String method, String path) {
@@ -63,7 +67,7 @@ public final class KernelServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Database db;
-    private final FileLock dataLock;
+    private final DataLock dataLock;
     private final Signals signals;
     private final LeaseSweeper sweeper;
     private final Javalin app;
@@ -74,8 +78,8 @@ public final class KernelServer implements AutoCloseable {
     private KernelServer(ServerConfig config, Clock clock, SettlementHooks settlement) {
         this.config = config;
         this.dataLock = config.isSqlite() ? lockSqliteFile(config.dbUrl()) : null;
-        this.db = Database.open(config.dbUrl(), config.dbPoolSize());
         try {
+            this.db = Database.open(config.dbUrl(), config.dbPoolSize());
             AccountStore accounts = new AccountStore(db);
             this.bootstrap = new AdminBootstrap(accounts, clock).ensureAdmin(config.adminEmail(), config.adminPassword());
             CatalogStore catalog = new CatalogStore(db);
@@ -191,28 +195,62 @@ public final class KernelServer implements AutoCloseable {
         Problems.render(ctx, new ApiException(status, Problems.codeFor(status), detail));
     }
 
-    /** Refuses a second server on the same SQLite file: its wake-ups would not reach this one's workers. */
-    private static FileLock lockSqliteFile(String dbUrl) {
+    /**
+     * Refuses a second server on the same SQLite file: its wake-ups would not reach this one's workers.
+     * A file this process already locked is refused before opening it again: on POSIX systems, closing
+     * any channel of a file (explicitly, or by its cleaner once unreachable) drops the whole process's
+     * lock on it, and another process could then start on the database beside the running server.
+     */
+    private static DataLock lockSqliteFile(String dbUrl) {
         String file = dbUrl.substring("jdbc:sqlite:".length()).split("\\?", 2)[0];
         if (file.isEmpty() || file.equals(":memory:") || file.startsWith("file::memory:")) {
             return null;
         }
-        Path db = Path.of(file).toAbsolutePath();
+        Path given = Path.of(file).toAbsolutePath();
+        Path db;
         try {
-            Files.createDirectories(db.getParent());
+            Files.createDirectories(given.getParent());
+            db = given.getParent().toRealPath().resolve(given.getFileName());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot use the data directory " + given.getParent() + ": " + e.getMessage(), e);
+        }
+        if (!LOCKED_HERE.add(db)) {
+            throw inUse(db);
+        }
+        try {
             Path lockFile = db.resolveSibling(db.getFileName() + ".lock");
             FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("another chaojiyuyan server is using " + db
-                        + "; stop it, or give this one another CHAOJIYUYAN_DATA_DIR (several nodes need PostgreSQL)");
+                throw inUse(db);
             }
-            return lock;
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            throw new IllegalStateException("another chaojiyuyan server in this process is using " + db);
+            return new DataLock(db, lock);
         } catch (IOException e) {
+            LOCKED_HERE.remove(db);
             throw new IllegalStateException("cannot use the data directory " + db.getParent() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            LOCKED_HERE.remove(db);
+            throw e;
+        }
+    }
+
+    private static IllegalStateException inUse(Path db) {
+        return new IllegalStateException("another chaojiyuyan server is using " + db
+                + "; stop it, or give this one another CHAOJIYUYAN_DATA_DIR (several nodes need PostgreSQL)");
+    }
+
+    /** The lock on an SQLite database this server holds while it runs. */
+    private record DataLock(Path db, FileLock lock) {
+        void release() {
+            try {
+                lock.release();
+                lock.channel().close();
+            } catch (IOException ignored) {
+                // released with the process anyway
+            } finally {
+                LOCKED_HERE.remove(db);
+            }
         }
     }
 
@@ -264,12 +302,7 @@ public final class KernelServer implements AutoCloseable {
             db.close();
         }
         if (dataLock != null) {
-            try {
-                dataLock.release();
-                dataLock.channel().close();
-            } catch (IOException ignored) {
-                // released with the process anyway
-            }
+            dataLock.release();
         }
     }
 }
