@@ -268,8 +268,8 @@ class TwoNodeTest {
             (i % 2 == 0 ? a : b).bidAccepted(worker, jobId);
             jobs.add(jobId);
         }
-        double expiredBefore = PrometheusText.scrape(a).value("chaojiyuyan_lease_expirations_total")
-                + PrometheusText.scrape(b).value("chaojiyuyan_lease_expirations_total");
+        double expiredBefore = PrometheusText.scrape(a).sum("chaojiyuyan_lease_expirations_total")
+                + PrometheusText.scrape(b).sum("chaojiyuyan_lease_expirations_total");
 
         a.clock().advance(Duration.ofSeconds(31)); // the nodes share this clock; the default lease is 30 s
         await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream()
@@ -285,8 +285,8 @@ class TwoNodeTest {
             assertThat(a.eventTypes(caller, jobId)).containsExactly("created", "bid_accepted", "lease_expired");
             assertThat(a.job(caller, jobId).get("attempt").asInt()).isEqualTo(1);
         }
-        double expiredAfter = PrometheusText.scrape(a).value("chaojiyuyan_lease_expirations_total")
-                + PrometheusText.scrape(b).value("chaojiyuyan_lease_expirations_total");
+        double expiredAfter = PrometheusText.scrape(a).sum("chaojiyuyan_lease_expirations_total")
+                + PrometheusText.scrape(b).sum("chaojiyuyan_lease_expirations_total");
         assertThat(expiredAfter - expiredBefore).as("lease expirations counted over both nodes").isEqualTo(n);
 
         for (int i = 0; i < n; i++) {

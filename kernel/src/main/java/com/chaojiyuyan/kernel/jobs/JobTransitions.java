@@ -32,7 +32,7 @@ public final class JobTransitions {
         event(h, job.id(), "created", data, job.createdAt());
         settlement.onCreated(h, job);
         signals.workAvailable(h, job.capabilityKey());
-        metrics.jobCreated(job.capabilityKey());
+        h.afterCommit(() -> metrics.jobCreated(job.capabilityKey()));
     }
 
     /** queued → running: a bid won. Returns the new run holding the lease. */
@@ -49,7 +49,7 @@ public final class JobTransitions {
         data.put("attempt", run.attempt());
         data.put("lease_expires_at", Json.time(run.leaseExpiresAt()));
         event(h, job.id(), "bid_accepted", data, now);
-        metrics.pickedUp(job.capabilityKey(), now - job.queuedAt());
+        h.afterCommit(() -> metrics.pickedUp(job.capabilityKey(), now - job.queuedAt()));
         return run;
     }
 
@@ -125,7 +125,7 @@ public final class JobTransitions {
         data.put("status", status.wire());
         data.put("cost_nc", costNc);
         event(h, job.id(), JobEvent.SETTLED, data, now);
-        metrics.settled(job.capabilityKey(), status);
+        h.afterCommit(() -> metrics.settled(job.capabilityKey(), status));
         return settled;
     }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus metrics. Counts of jobs by status and queue depth come from the database (all nodes
- * agree on them), refreshed when scraped, at most every few seconds; the rest is this node's own.
+ * agree on them), refreshed when scraped, at most every few seconds; the rest is this node's own,
+ * recorded after the transaction that caused it commits (a rolled-back or retried one counts nothing).
  */
 public final class KernelMetrics implements JobMetrics {
     private static final long DB_SNAPSHOT_MS = 2_000;
@@ -45,7 +46,6 @@ public final class KernelMetrics implements JobMetrics {
                 .register(registry);
         Gauge.builder("chaojiyuyan_waiting_long_polls", waiters, WorkWaiters::waitingCount)
                 .description("Worker long-polls waiting on this node").register(registry);
-        Counter.builder("chaojiyuyan_lease_expirations").description("Runs whose lease expired without a heartbeat").register(registry);
     }
 
     @Override
@@ -65,7 +65,8 @@ public final class KernelMetrics implements JobMetrics {
 
     @Override
     public void leaseExpired(String capabilityKey) {
-        registry.counter("chaojiyuyan_lease_expirations").increment();
+        Counter.builder("chaojiyuyan_lease_expirations").description("Runs whose lease expired without a heartbeat")
+                .tag("capability_key", capabilityKey).register(registry).increment();
     }
 
     /** The Prometheus text exposition, with fresh database-derived gauges. */

@@ -27,7 +27,7 @@ public final class OperationsRoutes {
     public void register(RoutesConfig routes) {
         routes.get("/healthz", ctx -> ctx.json(status("ok")));
         routes.get("/readyz", ctx -> {
-            boolean ready = db.isReachable();
+            boolean ready = db.isReachable(java.time.Duration.ofSeconds(2));
             ctx.status(ready ? 200 : 503).json(status(ready ? "ready" : "database unreachable"));
         });
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));

@@ -127,6 +127,23 @@ public final class Database implements AutoCloseable {
         return jdbi.withHandle(body);
     }
 
+    /**
+     * True when the database answers a trivial query within {@code timeout}. Bounded, because the pool
+     * would otherwise wait its full connection timeout before admitting the database is gone.
+     */
+    public boolean isReachable(java.time.Duration timeout) {
+        java.util.concurrent.CompletableFuture<Boolean> probe =
+                java.util.concurrent.CompletableFuture.supplyAsync(this::isReachable, Thread::startVirtualThread);
+        try {
+            return probe.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** True when the database answers a trivial query. */
     public boolean isReachable() {
         try (Handle h = jdbi.open()) {

@@ -88,7 +88,8 @@ public final class LeaseSweeper implements AutoCloseable {
             ObjectNode data = Json.object();
             data.put("task_run_id", runId);
             data.put("attempt", run.get().attempt());
-            metrics.leaseExpired(job.get().capabilityKey());
+            String capability = job.get().capabilityKey();
+            h.afterCommit(() -> metrics.leaseExpired(capability));
             transitions.runEnded(h, job.get(), run.get(), TaskRun.EXPIRED, "lease_expired", data, true,
                     "lease_expired", "the worker stopped heartbeating", now);
             return true;

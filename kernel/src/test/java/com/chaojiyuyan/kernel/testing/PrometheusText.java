@@ -115,6 +115,11 @@ public final class PrometheusText {
         return value(name, Map.of());
     }
 
+    /** The sum over every series of {@code name} (0 when there is none yet). */
+    public double sum(String name) {
+        return samples(name, Map.of()).stream().mapToDouble(Sample::value).sum();
+    }
+
     /** The {@code # TYPE} declared for a metric family, or null. */
     public String type(String family) {
         return types.get(family);
