@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.Provider.class,
         description = {"Run the kernel server.", "",
                 "Settings come from these flags or the environment:",
                 "  CHAOJIYUYAN_HOST (127.0.0.1)       CHAOJIYUYAN_PORT (8080)",

@@ -3,6 +3,7 @@ package com.chaojiyuyan.kernel.catalog;
 import com.chaojiyuyan.kernel.http.Json;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.util.List;
@@ -16,7 +17,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class SchemaValidator {
     private static final int MAX_CACHED = 1024;
+    private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
     /** The violations of {@code instance} against {@code schema}, as {@code /path: message} lines; empty when valid. */
@@ -34,10 +37,17 @@ public final class SchemaValidator {
         if (!schema.isObject() && !schema.isBoolean()) {
             throw new IllegalArgumentException("a JSON Schema must be an object or a boolean");
         }
+        // A schema the meta-schema rejects ({"type": 5}) would otherwise be stored and fail every job obscurely.
+        List<String> invalid = metaSchema.validate(schema).stream().map(SchemaValidator::describe).toList();
+        if (!invalid.isEmpty()) {
+            throw new IllegalArgumentException("is not a valid JSON Schema 2020-12: " + String.join("; ", invalid));
+        }
         Schema fresh;
         try {
             fresh = registry.getSchema(schema);
-            // Exercise it once: some schema errors (bad $ref, bad pattern) only surface on first use.
+            // Resolve every $ref and compile every keyword now: a nested bad $ref or pattern would otherwise
+            // surface only when a job's input reaches it, as a 500 on every such job.
+            fresh.initializeValidators();
             fresh.validate(Json.object());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a usable JSON Schema: " + e.getMessage(), e);
