@@ -3,7 +3,6 @@ package com.chaojiyuyan.kernel.auth;
 import com.chaojiyuyan.kernel.http.ApiException;
 import io.javalin.http.Context;
 import java.time.Clock;
-import java.util.Map;
 
 /**
  * Turns {@code Authorization: Bearer <token>} into a {@link Principal}. Keys and tokens are looked up
@@ -57,6 +56,6 @@ public final class Authenticator {
     }
 
     private static ApiException unauthenticated(String detail) {
-        return new ApiException(401, "unauthenticated", detail, Map.of(), Map.of("WWW-Authenticate", "Bearer"));
+        return ApiException.unauthenticated(detail);
     }
 }

@@ -33,8 +33,9 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request", detail);
     }
 
+    /** 401, with the {@code WWW-Authenticate: Bearer} challenge every 401 must carry (RFC 9110). */
     public static ApiException unauthenticated(String detail) {
-        return new ApiException(401, "unauthenticated", detail);
+        return new ApiException(401, "unauthenticated", detail, Map.of(), Map.of("WWW-Authenticate", "Bearer"));
     }
 
     public static ApiException forbidden(String code, String detail) {

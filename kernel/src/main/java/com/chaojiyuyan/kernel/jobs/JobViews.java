@@ -28,8 +28,16 @@ public final class JobViews {
         ObjectNode envelope = out.putObject("input_envelope");
         envelope.set("input", Json.parseStored(j.input()));
         envelope.put("capability_key", j.capabilityKey());
-        envelope.put("attempt", j.attempt());
+        envelope.put("attempt", runAttempt(j));
         return out;
+    }
+
+    /**
+     * The attempt a worker's run is (or would be): {@code input_envelope.attempt} means this everywhere.
+     * The job's own {@code attempt} counts runs started so far, so a queued job's next run is one more.
+     */
+    private static int runAttempt(Job j) {
+        return j.status() == JobStatus.QUEUED ? j.attempt() + 1 : j.attempt();
     }
 
     /** The entry of a job in the worker's {@code available} listing. */
@@ -40,7 +48,7 @@ public final class JobViews {
         ObjectNode envelope = out.putObject("input_envelope");
         envelope.set("input", Json.parseStored(j.input()));
         envelope.put("capability_key", j.capabilityKey());
-        envelope.put("attempt", j.attempt() + 1);
+        envelope.put("attempt", runAttempt(j));
         out.put("max_budget_nc", j.maxBudgetNc());
         out.put("attempt", j.attempt());
         out.put("max_attempts", j.maxAttempts());

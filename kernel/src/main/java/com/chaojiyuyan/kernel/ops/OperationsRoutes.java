@@ -1,6 +1,7 @@
 package com.chaojiyuyan.kernel.ops;
 
 import com.chaojiyuyan.kernel.http.Api;
+import com.chaojiyuyan.kernel.http.ApiException;
 import com.chaojiyuyan.kernel.http.Json;
 import com.chaojiyuyan.kernel.storage.Database;
 import io.javalin.config.RoutesConfig;
@@ -27,8 +28,10 @@ public final class OperationsRoutes {
     public void register(RoutesConfig routes) {
         routes.get("/healthz", ctx -> ctx.json(status("ok")));
         routes.get("/readyz", ctx -> {
-            boolean ready = db.isReachable(java.time.Duration.ofSeconds(2));
-            ctx.status(ready ? 200 : 503).json(status(ready ? "ready" : "database unreachable"));
+            if (!db.isReachable(java.time.Duration.ofSeconds(2))) {
+                throw new ApiException(503, "database_unreachable", "the database did not answer within 2 seconds");
+            }
+            ctx.json(status("ready"));
         });
         routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         routes.get(Api.PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApiDocument(publicUrl.get())));

@@ -41,4 +41,21 @@ class JobLifecycleTest extends ContractTest {
         assertThat(done.get("finished_at").isNull()).isFalse();
         assertThat(kernel.eventTypes(caller, jobId)).containsExactly("created", "bid_accepted", "submitted", "settled");
     }
+
+    @Test
+    void aWorkerSeesTheAttemptItsRunWouldBeBeforeAndAfterItsBid() {
+        String capability = kernel.newCapability();
+        TestKernel.Agent caller = kernel.newAgent();
+        TestKernel.Agent worker = kernel.newWorker(capability);
+        String jobId = kernel.createJob(caller, capability, "x").get("id").asString();
+
+        JsonNode queued = kernel.api().get("/kernel-jobs/" + jobId, worker.key()).json();
+        assertThat(queued.get("attempt").asInt()).isZero();
+        assertThat(queued.get("input_envelope").get("attempt").asInt()).isEqualTo(1);
+        assertThat(queued.has("idempotency_key")).as("the worker view hides the caller's details").isFalse();
+
+        JsonNode bid = kernel.bidAccepted(worker, jobId);
+        assertThat(bid.get("job").get("attempt").asInt()).isEqualTo(1);
+        assertThat(bid.get("job").get("input_envelope").get("attempt").asInt()).isEqualTo(1);
+    }
 }

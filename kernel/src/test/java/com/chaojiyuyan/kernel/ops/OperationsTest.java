@@ -42,7 +42,8 @@ class OperationsTest extends ContractTest {
 
             HttpApi.Response ready = get(node, "/readyz");
             assertThat(ready.status()).as(ready.toString()).isEqualTo(503);
-            assertThat(ready.json().get("status").asString()).isEqualTo("database unreachable");
+            assertThat(ready.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(ready.code()).isEqualTo("database_unreachable");
             assertThat(get(node, "/healthz").status()).isEqualTo(200);
         }
     }
