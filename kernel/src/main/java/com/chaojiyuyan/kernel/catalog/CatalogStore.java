@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Update;
 import com.chaojiyuyan.kernel.storage.Database;
 
 /** The capability_specs table. */
@@ -50,34 +51,27 @@ public final class CatalogStore {
     }
 
     boolean insert(Handle h, CapabilitySpec s) {
-        return h.createUpdate("INSERT INTO capability_specs (" + COLUMNS + ") VALUES ("
+        return bindSpec(h.createUpdate("INSERT INTO capability_specs (" + COLUMNS + ") VALUES ("
                         + ":key, :name, :description, :input, :output, :price, :lease, :heartbeat, :attempts,"
-                        + " :ttl, :submits, :status, :created, :updated) ON CONFLICT (capability_key) DO NOTHING")
-                .bind("key", s.capabilityKey())
-                .bind("name", s.name())
-                .bind("description", s.description())
-                .bind("input", Json.write(s.inputSchema()))
-                .bind("output", Json.write(s.outputSchema()))
-                .bind("price", s.priceNc())
-                .bind("lease", s.leaseSeconds())
-                .bind("heartbeat", s.heartbeatSeconds())
-                .bind("attempts", s.maxAttempts())
-                .bind("ttl", s.jobTtlSeconds())
-                .bind("submits", s.maxSubmitAttempts())
-                .bind("status", s.status())
+                        + " :ttl, :submits, :status, :created, :updated) ON CONFLICT (capability_key) DO NOTHING"), s)
                 .bind("created", s.createdAt())
-                .bind("updated", s.updatedAt())
                 .execute() == 1;
     }
 
     /** Replaces every editable field of an existing spec; false when it does not exist. */
     public boolean update(CapabilitySpec s) {
-        return db.transaction(h -> h.createUpdate("""
+        return db.transaction(h -> bindSpec(h.createUpdate("""
                         UPDATE capability_specs SET name = :name, description = :description, input_schema = :input,
                             output_schema = :output, price_nc = :price, lease_seconds = :lease,
                             heartbeat_seconds = :heartbeat, max_attempts = :attempts, job_ttl_seconds = :ttl,
                             max_submit_attempts = :submits, status = :status, updated_at = :updated
-                        WHERE capability_key = :key""")
+                        WHERE capability_key = :key"""), s)
+                .execute() == 1);
+    }
+
+    /** Binds every field an insert and an update share (all but created_at). */
+    private static Update bindSpec(Update statement, CapabilitySpec s) {
+        return statement
                 .bind("key", s.capabilityKey())
                 .bind("name", s.name())
                 .bind("description", s.description())
@@ -90,8 +84,7 @@ public final class CatalogStore {
                 .bind("ttl", s.jobTtlSeconds())
                 .bind("submits", s.maxSubmitAttempts())
                 .bind("status", s.status())
-                .bind("updated", s.updatedAt())
-                .execute() == 1);
+                .bind("updated", s.updatedAt());
     }
 
     private static CapabilitySpec map(ResultSet rs) throws SQLException {
