@@ -174,6 +174,25 @@ class IdempotencyTest extends ContractTest {
     }
 
     @Test
+    void keysThatDifferOnlyInCaseAreDifferentKeys() {
+        TestKernel.Agent caller = kernel.newAgent();
+        String capability = kernel.newCapability();
+        String key = "Request-" + UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+
+        // Back to back, so both usually travel on one kept-alive connection.
+        HttpApi.Response upper = postWithHeader(caller, create(capability, "hi", null), key);
+        HttpApi.Response lower = postWithHeader(caller, create(capability, "hi", null), key.toLowerCase(java.util.Locale.ROOT));
+        HttpApi.Response lowerInBody = post(caller, create(capability, "hi", key.toLowerCase(java.util.Locale.ROOT)));
+
+        assertThat(upper.status()).as(upper.toString()).isEqualTo(201);
+        assertThat(lower.status()).as(lower.toString()).isEqualTo(201);
+        assertThat(lower.get("idempotency_key").asString()).isEqualTo(key.toLowerCase(java.util.Locale.ROOT));
+        assertThat(lowerInBody.status()).as(lowerInBody.toString()).isEqualTo(200);
+        assertThat(lowerInBody.get("id").asString()).isEqualTo(lower.get("id").asString());
+        assertThat(listedIds(caller, capability)).hasSize(2);
+    }
+
+    @Test
     void keysAreScopedPerCallingAgent() {
         TestKernel.Owner owner = kernel.newOwner();
         TestKernel.Agent first = kernel.newAgent(owner, "first");
