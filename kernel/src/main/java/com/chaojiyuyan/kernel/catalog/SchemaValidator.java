@@ -3,6 +3,7 @@ package com.chaojiyuyan.kernel.catalog;
 import com.chaojiyuyan.kernel.http.Json;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.util.List;
@@ -17,6 +18,8 @@ import tools.jackson.databind.JsonNode;
 public final class SchemaValidator {
     private static final int MAX_CACHED = 1024;
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    /** The 2020-12 meta-schema (bundled with the validator, never fetched): what a schema itself must satisfy. */
+    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
     /** The violations of {@code instance} against {@code schema}, as {@code /path: message} lines; empty when valid. */
@@ -33,6 +36,12 @@ public final class SchemaValidator {
         }
         if (!schema.isObject() && !schema.isBoolean()) {
             throw new IllegalArgumentException("a JSON Schema must be an object or a boolean");
+        }
+        // The validator ignores keywords it cannot use ({"type": 12}, {"required": "text"}), which would
+        // leave a capability that silently accepts, or refuses, every job.
+        List<String> violations = metaSchema.validate(schema).stream().map(SchemaValidator::describe).toList();
+        if (!violations.isEmpty()) {
+            throw new IllegalArgumentException("is not a valid JSON Schema 2020-12: " + String.join("; ", violations));
         }
         Schema fresh;
         try {
