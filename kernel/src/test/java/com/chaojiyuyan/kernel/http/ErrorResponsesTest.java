@@ -38,11 +38,21 @@ class ErrorResponsesTest extends ContractTest {
 
     /** Sends raw bytes as the body; {@code chunked} omits Content-Length so only the bytes themselves count. */
     private static HttpApi.Response sendBytes(String method, String path, String token, byte[] body, boolean chunked) {
+        return sendBytes(method, path, token, body, chunked, false);
+    }
+
+    /**
+     * {@code expectContinue} holds the body back until the server asks for it, so a server that refuses
+     * on the headers alone answers without a half-sent body racing its close of the connection.
+     */
+    private static HttpApi.Response sendBytes(String method, String path, String token, byte[] body, boolean chunked,
+                                              boolean expectContinue) {
         HttpRequest.BodyPublisher publisher = chunked
                 ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(body))
                 : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(kernel.api().apiUrl() + path))
                 .timeout(Duration.ofSeconds(60))
+                .expectContinue(expectContinue)
                 .header("Content-Type", "application/json")
                 .method(method, publisher);
         if (token != null) {
@@ -119,8 +129,10 @@ class ErrorResponsesTest extends ContractTest {
         String padding = "x".repeat((int) limit);
         byte[] body = ("{\"capability_key\":\"test.echo.v1\",\"input\":{\"text\":\"" + padding + "\"}}").getBytes(StandardCharsets.UTF_8);
 
-        assertProblem(sendBytes("POST", "/kernel-jobs", agent.key(), body, false), 413, "payload_too_large");
-        assertProblem(sendBytes("POST", "/kernel-jobs", agent.key(), body, true), 413, "payload_too_large");
+        // Refused on the declared Content-Length, before any of the body is read...
+        assertProblem(sendBytes("POST", "/kernel-jobs", agent.key(), body, false, true), 413, "payload_too_large");
+        // ...and, without one, once the bytes read pass the limit.
+        assertProblem(sendBytes("POST", "/kernel-jobs", agent.key(), body, true, true), 413, "payload_too_large");
 
         assertThat(kernel.api().get("/kernel-jobs", agent.key()).json().get("items").valueStream()).isEmpty();
     }
@@ -317,7 +329,6 @@ class ErrorResponsesTest extends ContractTest {
     @Test
     void noMalformedBodyMakesAnyPostOrPutRouteFail() {
         SweepAdmin admin = new SweepAdmin();
-        HttpApi.Response me = kernel.api().get("/me", admin.token());
         TestKernel.Agent agent = kernel.newWorker("test.echo.v1");
         String job = kernel.createJob(agent, "test.echo.v1", "sweep").get("id").asString();
         String agentOfAdmin = kernel.api().post("/agents", admin.token(), Map.of("name", "sweep")).get("agent").get("id").asString();
@@ -332,7 +343,6 @@ class ErrorResponsesTest extends ContractTest {
                 .toList();
         assertThat(routes).extracting(KernelServer.Route::path)
                 .contains("/api/v1/kernel-jobs", "/api/v1/capability-specs/{capability_key}", "/api/v1/auth/login");
-        assertThat(me.status()).isEqualTo(200);
 
         SoftAssertions softly = new SoftAssertions();
         for (KernelServer.Route route : routes) {
