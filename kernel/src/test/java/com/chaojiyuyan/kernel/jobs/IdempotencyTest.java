@@ -90,6 +90,31 @@ class IdempotencyTest extends ContractTest {
     }
 
     @Test
+    void aReplayAnswersTheOriginalJobEvenAfterTheCatalogChanged() {
+        TestKernel.Agent caller = kernel.newAgent();
+        String admin = kernel.adminToken();
+        String repriced = kernel.newCapability();
+        String reshaped = kernel.newCapability();
+        String deprecated = kernel.newCapability();
+        Map<String, String> keys = Map.of(repriced, newKey(), reshaped, newKey(), deprecated, newKey());
+        Map<String, String> ids = new LinkedHashMap<>();
+        keys.forEach((capability, key) -> ids.put(capability, post(caller, create(capability, "hi", key)).get("id").asString()));
+
+        assertThat(kernel.api().put("/capability-specs/" + repriced, admin, Map.of("price_nc", 5)).status()).isEqualTo(200);
+        assertThat(kernel.api().put("/capability-specs/" + reshaped, admin, Map.of("input_schema",
+                Map.of("type", "object", "required", List.of("other"))))).extracting(HttpApi.Response::status).isEqualTo(200);
+        assertThat(kernel.api().post("/capability-specs/" + deprecated + "/deprecate", admin, null).status()).isEqualTo(200);
+
+        // A client retrying after a lost answer learns of its job, not of today's catalog.
+        keys.forEach((capability, key) -> {
+            HttpApi.Response replay = post(caller, create(capability, "hi", key));
+            assertThat(replay.status()).as("%s: %s", capability, replay).isEqualTo(200);
+            assertThat(replay.get("id").asString()).isEqualTo(ids.get(capability));
+        });
+        assertProblem(post(caller, create(deprecated, "changed", keys.get(deprecated))), 422, "idempotency_key_reused");
+    }
+
+    @Test
     void memberOrderAndTheInputAliasDoNotMakeABodyDifferent() {
         TestKernel.Agent caller = kernel.newAgent();
         String capability = kernel.newCapability(); // its input schema allows members beyond "text"
