@@ -140,6 +140,9 @@ public final class KernelServer implements AutoCloseable {
         cfg.http.prefer405over404 = true;
         cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
         cfg.http.maxRequestSize = config.maxBodyBytes();
+        // Jetty reuses header fields parsed earlier on a connection, matching values case-insensitively
+        // by default: a bearer token differing only in case from an earlier one would pass as that one.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         cfg.router.ignoreTrailingSlashes = true;
         cfg.events.handlerAdded(info -> {
             if (info.getHttpMethod().isHttpMethod()) {

@@ -17,9 +17,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class SchemaValidator {
     private static final int MAX_CACHED = 1024;
-    private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
+    /** The 2020-12 meta-schema (bundled with the validator, never fetched): what a schema itself must satisfy. */
+    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
 
     /** The violations of {@code instance} against {@code schema}, as {@code /path: message} lines; empty when valid. */
@@ -35,12 +35,13 @@ public final class SchemaValidator {
             return cached;
         }
         if (!schema.isObject() && !schema.isBoolean()) {
-            throw new IllegalArgumentException("a JSON Schema must be an object or a boolean");
+            throw new IllegalArgumentException("must be a JSON Schema: an object or a boolean");
         }
-        // A schema the meta-schema rejects ({"type": 5}) would otherwise be stored and fail every job obscurely.
-        List<String> invalid = metaSchema.validate(schema).stream().map(SchemaValidator::describe).toList();
-        if (!invalid.isEmpty()) {
-            throw new IllegalArgumentException("is not a valid JSON Schema 2020-12: " + String.join("; ", invalid));
+        // The validator ignores keywords it cannot use ({"type": 12}, {"required": "text"}), which would
+        // leave a capability that silently accepts, or refuses, every job.
+        List<String> violations = metaSchema.validate(schema).stream().map(SchemaValidator::describe).toList();
+        if (!violations.isEmpty()) {
+            throw new IllegalArgumentException("is not a valid JSON Schema 2020-12: " + String.join("; ", violations));
         }
         Schema fresh;
         try {
@@ -50,7 +51,7 @@ public final class SchemaValidator {
             fresh.initializeValidators();
             fresh.validate(Json.object());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a usable JSON Schema: " + e.getMessage(), e);
+            throw new IllegalArgumentException("is not a usable JSON Schema: " + e.getMessage(), e);
         }
         if (compiled.size() >= MAX_CACHED) {
             compiled.clear();

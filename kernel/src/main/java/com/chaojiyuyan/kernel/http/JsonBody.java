@@ -3,6 +3,8 @@ package com.chaojiyuyan.kernel.http;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +76,13 @@ public final class JsonBody {
         }
     }
 
+    /** JSON is UTF-8 (RFC 8259); bytes that are not are refused, not silently replaced with U+FFFD. */
     private static String readText(Context ctx, long maxBytes) {
-        return new String(readBytes(ctx, maxBytes), StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readBytes(ctx, maxBytes))).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("malformed_json", "request body is not valid UTF-8");
+        }
     }
 
     private static ApiException tooLarge(long maxBytes) {

@@ -49,6 +49,16 @@ public final class Jobs {
     }
 
     public Created create(Principal.Agent caller, CreateRequest request) {
+        if (request.idempotencyKey() != null) {
+            // A replay answers the job it created, whatever the catalog says today (deprecated, re-priced,
+            // new schema): the client retrying a lost answer must learn of its job. An absent budget
+            // defaulted to the price the job was created at, which the job keeps.
+            Optional<Job> earlier = db.read(h -> store.findByIdempotencyKey(h, caller.agentId(), request.idempotencyKey()));
+            if (earlier.isPresent()) {
+                long budget = request.maxBudgetNc() == null ? earlier.get().priceNc() : request.maxBudgetNc();
+                return replay(earlier.get(), requestHash(request, budget));
+            }
+        }
         CapabilitySpec spec = catalog.find(request.capabilityKey())
                 .orElseThrow(() -> ApiException.badRequest("unknown_capability",
                         "capability '" + request.capabilityKey() + "' is not in the catalog"));
