@@ -108,8 +108,17 @@ public final class LeaseSweeper implements AutoCloseable {
         });
     }
 
+    /** Stops sweeping; a pass under way finishes first, so it never runs into a closed database. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            scheduler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package com.chaojiyuyan.kernel.jobs;
 
+import static com.chaojiyuyan.kernel.testing.ProblemJson.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.chaojiyuyan.kernel.testing.ContractTest;
@@ -110,10 +111,5 @@ class CancelTest extends ContractTest {
 
     private static HttpApi.Response bid(TestKernel.Agent worker, String jobId) {
         return kernel.api().post("/kernel-jobs/" + jobId + "/bid", worker.key(), null);
-    }
-
-    private static void assertProblem(HttpApi.Response r, int status, String code) {
-        assertThat(r.status()).as("%s", r).isEqualTo(status);
-        assertThat(r.code()).as("%s", r).isEqualTo(code);
     }
 }

@@ -1,5 +1,6 @@
 package com.chaojiyuyan.kernel.workers;
 
+import static com.chaojiyuyan.kernel.testing.ProblemJson.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.chaojiyuyan.kernel.testing.ContractTest;
@@ -151,10 +152,5 @@ class SubmitTest extends ContractTest {
         HttpApi.Response r = kernel.api().get("/kernel-jobs/" + jobId + "/events", caller.key());
         assertThat(r.status()).as("%s", r).isEqualTo(200);
         return r.json().get("items").valueStream().toList();
-    }
-
-    private static void assertProblem(HttpApi.Response r, int status, String code) {
-        assertThat(r.status()).as("%s", r).isEqualTo(status);
-        assertThat(r.code()).as("%s", r).isEqualTo(code);
     }
 }

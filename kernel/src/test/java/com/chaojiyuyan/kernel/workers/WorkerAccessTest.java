@@ -1,5 +1,6 @@
 package com.chaojiyuyan.kernel.workers;
 
+import static com.chaojiyuyan.kernel.testing.ProblemJson.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.chaojiyuyan.kernel.testing.ContractTest;
@@ -161,11 +162,5 @@ class WorkerAccessTest extends ContractTest {
 
     private static List<String> keys(JsonNode body) {
         return body.get("capability_keys").valueStream().map(JsonNode::asString).toList();
-    }
-
-    private static void assertProblem(HttpApi.Response r, int status, String code) {
-        assertThat(r.status()).as("%s", r).isEqualTo(status);
-        assertThat(r.code()).as("%s", r).isEqualTo(code);
-        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
     }
 }

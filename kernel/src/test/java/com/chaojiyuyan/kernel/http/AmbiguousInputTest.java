@@ -9,11 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * NUL characters, which PostgreSQL text cannot hold, are refused as bad input (4xx with a code) on both
- * databases, wherever they arrive: in body strings, path segments, query parameters. Inside JSON input
- * they are just data (stored escaped) and round-trip.
+ * Input that the two databases, or two readers, could take differently is refused as bad input (4xx
+ * with a code) on both databases. NUL characters, which PostgreSQL text cannot hold, wherever they arrive:
+ * in body strings, path segments, query parameters (inside JSON input they are data, stored escaped,
+ * and round-trip). A member given twice in one object.
  */
-class NulCharacterTest extends ContractTest {
+class AmbiguousInputTest extends ContractTest {
 
     @Test
     void aNulInABodyStringIsInvalidRequest() {
@@ -45,5 +46,13 @@ class NulCharacterTest extends ContractTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         String id = r.json().get("id").asString();
         assertThat(kernel.job(caller, id).get("input").get("text").asString()).isEqualTo("a\u0000b");
+    }
+
+    @Test
+    void aDuplicatedMemberIsMalformedNotLastOneWins() {
+        TestKernel.Owner owner = kernel.newOwner();
+        HttpApi.Response r = kernel.api().post("/agents", owner.token(), "{\"name\":\"a\",\"name\":\"b\"}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("malformed_json");
     }
 }
