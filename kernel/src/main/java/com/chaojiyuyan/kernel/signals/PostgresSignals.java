@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signals across every node on one PostgreSQL, through LISTEN/NOTIFY. {@code pg_notify} runs inside
- * the causing transaction, so PostgreSQL delivers it on commit only, to all listening nodes including
- * this one; each node then wakes one of its own waiters. A dedicated connection listens; when it is
- * lost, every waiter is woken to re-check the database (signals may have been missed meanwhile).
+ * the causing transaction, so PostgreSQL delivers it on commit only, to every listening node; each node
+ * then wakes one of its own waiters. The node that caused a signal wakes its own waiters directly after
+ * commit instead (no round trip through the database), and its listener skips notifications it sent
+ * itself, which carry its node id. A dedicated connection listens; when it is lost, every waiter is
+ * woken to re-check the database (signals may have been missed meanwhile).
  */
 final class PostgresSignals implements Signals {
     private static final Logger log = LoggerFactory.getLogger(PostgresSignals.class);
@@ -25,6 +27,8 @@ final class PostgresSignals implements Signals {
     static final String JOB_CHANNEL = "chaojiyuyan_job";
 
     private final String jdbcUrl;
+    /** Prefixes this node's notifications, so its listener can tell them from other nodes'. */
+    private final String nodeId = java.util.UUID.randomUUID().toString();
     private final WorkWaiters work = new WorkWaiters();
     private final JobWatchers jobs = new JobWatchers();
     private final Thread listener;
@@ -47,12 +51,14 @@ final class PostgresSignals implements Signals {
 
     @Override
     public void workAvailable(Handle tx, String capabilityKey) {
-        tx.execute("SELECT pg_notify(?, ?)", WORK_CHANNEL, capabilityKey);
+        tx.execute("SELECT pg_notify(?, ?)", WORK_CHANNEL, nodeId + " " + capabilityKey);
+        tx.afterCommit(() -> work.wakeOne(capabilityKey));
     }
 
     @Override
     public void jobChanged(Handle tx, String jobId) {
-        tx.execute("SELECT pg_notify(?, ?)", JOB_CHANNEL, jobId);
+        tx.execute("SELECT pg_notify(?, ?)", JOB_CHANNEL, nodeId + " " + jobId);
+        tx.afterCommit(() -> jobs.changed(jobId));
     }
 
     @Override
@@ -89,10 +95,14 @@ final class PostgresSignals implements Signals {
                         continue;
                     }
                     for (PGNotification n : batch) {
+                        String[] originAndSubject = n.getParameter().split(" ", 2);
+                        if (originAndSubject.length != 2 || originAndSubject[0].equals(nodeId)) {
+                            continue; // ours: already delivered locally after commit
+                        }
                         if (WORK_CHANNEL.equals(n.getName())) {
-                            work.wakeOne(n.getParameter());
+                            work.wakeOne(originAndSubject[1]);
                         } else if (JOB_CHANNEL.equals(n.getName())) {
-                            jobs.changed(n.getParameter());
+                            jobs.changed(originAndSubject[1]);
                         }
                     }
                 }
