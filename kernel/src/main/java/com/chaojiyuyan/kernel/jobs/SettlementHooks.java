@@ -16,6 +16,22 @@ public interface SettlementHooks {
     /** In the transaction that makes the job terminal, after its row is updated. */
     void onSettled(Handle tx, Job job);
 
+    /** Runs each of {@code hooks} in order, in the same transaction (e.g. the ledger, then the webhook outbox). */
+    static SettlementHooks all(java.util.List<SettlementHooks> hooks) {
+        java.util.List<SettlementHooks> copy = java.util.List.copyOf(hooks);
+        return new SettlementHooks() {
+            @Override
+            public void onCreated(Handle tx, Job job) {
+                copy.forEach(h -> h.onCreated(tx, job));
+            }
+
+            @Override
+            public void onSettled(Handle tx, Job job) {
+                copy.forEach(h -> h.onSettled(tx, job));
+            }
+        };
+    }
+
     /** No credits: every job is free. */
     SettlementHooks NONE = new SettlementHooks() {
         @Override
