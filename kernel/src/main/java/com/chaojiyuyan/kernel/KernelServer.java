@@ -21,6 +21,8 @@ import com.chaojiyuyan.kernel.jobs.JobTransitions;
 import com.chaojiyuyan.kernel.jobs.JobViews;
 import com.chaojiyuyan.kernel.jobs.Jobs;
 import com.chaojiyuyan.kernel.jobs.SettlementHooks;
+import com.chaojiyuyan.kernel.ledger.Ledger;
+import com.chaojiyuyan.kernel.ledger.LedgerRoutes;
 import com.chaojiyuyan.kernel.ops.KernelMetrics;
 import com.chaojiyuyan.kernel.ops.OperationsRoutes;
 import com.chaojiyuyan.kernel.signals.Signals;
@@ -88,7 +90,10 @@ public final class KernelServer implements AutoCloseable {
             this.signals = Signals.forDatabase(db, config.dbUrl());
             JobStore jobStore = new JobStore(db.dialect());
             KernelMetrics metrics = new KernelMetrics(db, jobStore, signals.workWaiters());
-            JobTransitions transitions = new JobTransitions(jobStore, signals, settlement, metrics);
+            // The ledger first: a hold it refuses rolls the job back before any other feature reacts to it.
+            Ledger ledger = new Ledger(db, config.platformFeePercent(), clock);
+            JobTransitions transitions = new JobTransitions(jobStore, signals,
+                    SettlementHooks.all(List.of(ledger, settlement)), metrics);
             JobViews views = new JobViews(this::publicUrl);
             Jobs jobs = new Jobs(db, jobStore, transitions, catalog, schemas, signals.jobWatchers(), clock);
             WorkerRegistry registry = new WorkerRegistry(db);
@@ -109,6 +114,7 @@ public final class KernelServer implements AutoCloseable {
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
                 new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
                 new JobRoutes(jobs, views, maxBody).register(api);
+                new LedgerRoutes(ledger, maxBody).register(api);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });
             this.routes = registered;
@@ -123,11 +129,12 @@ public final class KernelServer implements AutoCloseable {
         }
     }
 
-    /** Starts a node with no credits accounting. */
+    /** Starts a node: credits on, no further settlement hooks. */
     public static KernelServer start(ServerConfig config) {
         return start(config, Clock.systemUTC(), SettlementHooks.NONE);
     }
 
+    /** Starts a node whose jobs run {@code settlement} too, after the credits ledger's own hooks. */
     public static KernelServer start(ServerConfig config, Clock clock, SettlementHooks settlement) {
         return new KernelServer(config, clock, settlement);
     }

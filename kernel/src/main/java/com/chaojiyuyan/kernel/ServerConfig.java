@@ -24,6 +24,8 @@ import java.util.Map;
  * @param sweepIntervalMillis how often leases and TTLs are swept (CHAOJIYUYAN_SWEEP_INTERVAL_MS, default 1000)
  * @param rateLimitPerSecond requests per second per agent key or session (CHAOJIYUYAN_RATE_LIMIT_PER_SECOND,
  *                           default 100; bursts up to twice that; 0 turns the limit off)
+ * @param platformFeePercent the platform's share of each paid job's price, in whole percent, rounded down
+ *                           (CHAOJIYUYAN_PLATFORM_FEE_PERCENT, default 0)
  */
 public record ServerConfig(
         String host,
@@ -37,7 +39,8 @@ public record ServerConfig(
         boolean webhookAllowPrivate,
         long maxBodyBytes,
         long sweepIntervalMillis,
-        int rateLimitPerSecond) {
+        int rateLimitPerSecond,
+        int platformFeePercent) {
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -61,22 +64,23 @@ public record ServerConfig(
                 bool(env, "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", false),
                 integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30),
                 integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000),
-                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000));
+                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
+                integer(env, "CHAOJIYUYAN_PLATFORM_FEE_PERCENT", 0, 0, 100));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
     }
 
     public ServerConfig withDataDir(Path dir, String newDbUrl) {
         return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
     }
 
     public boolean isSqlite() {

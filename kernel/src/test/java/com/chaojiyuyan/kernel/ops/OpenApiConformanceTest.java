@@ -180,6 +180,23 @@ class OpenApiConformanceTest {
         call("post", "/auth/logout", owner, null, 204);
         call("get", "/me", owner, null, 401);
 
+        // Credits
+        String ownerId = call("get", "/me", callerKey, null, 200).get("owner_id").asString();
+        String priced = kernel.newCapability(Map.of("price_nc", 5));
+        Map<String, Object> paid = Map.of("capability_key", priced, "input", Map.of("text", "paid"));
+        call("get", "/me/balance", callerKey, null, 200);
+        call("post", "/kernel-jobs", callerKey, paid, 402);
+        call("post", "/admin/credits", admin, Map.of("owner_id", ownerId, "amount_nc", 20, "memo", "conformance"), 201);
+        call("post", "/admin/credits", admin, Map.of("owner_id", ownerId, "amount_nc", 0), 400);
+        call("post", "/admin/credits", admin, Map.of("owner_id", "own_01JXKZ6Q4M3V8W2R5T7Y9B1C3D", "amount_nc", 1), 404);
+        call("post", "/admin/credits", callerKey, Map.of("owner_id", ownerId, "amount_nc", 1), 403);
+        call("post", "/kernel-jobs", callerKey, paid, 201);
+        assertThat(call("get", "/me/balance", callerKey, null, 200).get("held_nc").asLong()).isEqualTo(5);
+        call("get", "/me/ledger", "/me/ledger?limit=1", callerKey, null, 200);
+        call("get", "/me/ledger", "/me/ledger?cursor=bm90LWEtY3Vyc29y", callerKey, null, 400);
+        call("get", "/admin/ledger/summary", admin, null, 200);
+        call("get", "/admin/ledger/summary", callerKey, null, 403);
+
         Set<String> missing = new TreeSet<>(documentedOperations());
         missing.removeAll(checked);
         assertThat(missing).as("documented operations this test never exercised: add a request for each").isEmpty();

@@ -153,6 +153,31 @@ public final class TestKernel implements AutoCloseable {
         return newCapability(Map.of());
     }
 
+    /** Grants {@code amountNc} credits to {@code ownerId} (as the admin) and answers the owner's balance afterwards. */
+    public JsonNode grantCredits(String ownerId, long amountNc) {
+        HttpApi.Response r = api.post("/admin/credits", adminToken(), Map.of("owner_id", ownerId, "amount_nc", amountNc));
+        assertThat(r.status()).as("grant credits: %s", r).isEqualTo(201);
+        return r.json().get("balance");
+    }
+
+    public JsonNode grantCredits(Owner owner, long amountNc) {
+        return grantCredits(owner.id(), amountNc);
+    }
+
+    /** The balance of the owner of {@code token} (an owner token or an agent key). */
+    public JsonNode balance(String token) {
+        HttpApi.Response r = api.get("/me/balance", token);
+        assertThat(r.status()).as("balance: %s", r).isEqualTo(200);
+        return r.json();
+    }
+
+    /** The id of an agent's owner. */
+    public String ownerOf(Agent agent) {
+        HttpApi.Response r = api.get("/me", agent.key());
+        assertThat(r.status()).as("me: %s", r).isEqualTo(200);
+        return r.json().get("owner_id").asString();
+    }
+
     /** Creates a job and checks it was created (201). */
     public JsonNode createJob(Agent caller, String capability, String text) {
         HttpApi.Response r = api.post("/kernel-jobs", caller.key(),
