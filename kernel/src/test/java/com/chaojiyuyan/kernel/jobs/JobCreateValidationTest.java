@@ -129,6 +129,7 @@ class JobCreateValidationTest extends ContractTest {
         String priced = kernel.newCapability(Map.of("price_nc", 5));
         Map<String, Object> above = job(priced, Map.of("text", "hi"));
         above.put("max_budget_nc", 6);
+        kernel.grantCredits(kernel.ownerOf(caller), 11);
 
         HttpApi.Response byDefault = create(job(priced, Map.of("text", "hi")));
         HttpApi.Response generous = create(above);
