@@ -67,13 +67,12 @@ public final class Ledger implements SettlementHooks {
      */
     @Override
     public void onSettled(Handle h, Job job) {
-        long hold = job.maxBudgetNc();
-        long price = job.status() == JobStatus.SUCCEEDED && job.costNc() != null ? job.costNc() : 0;
-        if (hold == 0 && price == 0) {
+        // What the job's hold account has: its budget, or 0 for a job created before credits were on
+        // (an upgraded server's open jobs), which stays free as it was created.
+        long hold = store.balanceOf(h, job.id());
+        long price = job.status() == JobStatus.SUCCEEDED && job.costNc() != null && job.costNc() <= hold ? job.costNc() : 0;
+        if (hold == 0) {
             return;
-        }
-        if (price > hold) {
-            throw new IllegalStateException("job " + job.id() + " costs " + price + " nc, more than its hold of " + hold);
         }
         long now = job.finishedAt() != null ? job.finishedAt() : clock.millis();
         long fee = feeOf(price);

@@ -73,6 +73,12 @@ final class LedgerStore {
         return q.map((rs, ctx) -> entry(rs)).list();
     }
 
+    /** The sum of an account's entries: for a job's hold account, what the job holds. */
+    long balanceOf(Handle h, String accountId) {
+        return h.createQuery("SELECT COALESCE(SUM(amount_nc), 0) FROM ledger_entries WHERE account_id = :account")
+                .bind("account", accountId).mapTo(Long.class).one();
+    }
+
     boolean ownerExists(Handle h, String ownerId) {
         return h.createQuery("SELECT COUNT(*) FROM owners WHERE id = :id").bind("id", ownerId).mapTo(Long.class).one() > 0;
     }
