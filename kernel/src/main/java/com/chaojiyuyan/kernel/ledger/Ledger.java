@@ -25,6 +25,8 @@ import org.jdbi.v3.core.Handle;
  * writer already does.
  */
 public final class Ledger implements SettlementHooks {
+    static final long MAX_ISSUED_NC = Long.MAX_VALUE / 2;
+
     private final Database db;
     private final LedgerStore store;
     private final int platformFeePercent;
@@ -127,8 +129,10 @@ public final class Ledger implements SettlementHooks {
             }
             long now = clock.millis();
             Map<String, Account> accounts = lockInOrder(h, new TreeSet<>(List.of(ownerId, LedgerStore.ISSUANCE)), now);
-            if (accounts.get(ownerId).availableNc() > Long.MAX_VALUE / 2 - amountNc) {
-                throw ApiException.unprocessable("balance_too_large", "this grant would take the owner's balance out of range");
+            // Every credit anywhere was issued, so bounding the total issued keeps every sum of balances in range.
+            if (-accounts.get(LedgerStore.ISSUANCE).availableNc() > MAX_ISSUED_NC - amountNc) {
+                throw ApiException.unprocessable("issuance_limit", "granting " + amountNc + " nc would take the credits issued"
+                        + " over " + MAX_ISSUED_NC);
             }
             Movement m = new Movement(h, accounts, null, now);
             m.post(LedgerStore.ISSUANCE, LedgerEntry.GRANT, -amountNc, 0, memo);
@@ -148,7 +152,7 @@ public final class Ledger implements SettlementHooks {
         return db.read(h -> store.entries(h, ownerId, beforeId, limit));
     }
 
-    public LedgerStore.Summary summary() {
+    public LedgerSummary summary() {
         return db.read(store::summary);
     }
 

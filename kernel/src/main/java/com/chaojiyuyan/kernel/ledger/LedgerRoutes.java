@@ -89,7 +89,7 @@ public final class LedgerRoutes {
         return out;
     }
 
-    static ObjectNode summary(LedgerStore.Summary s) {
+    static ObjectNode summary(LedgerSummary s) {
         ObjectNode out = Json.object();
         out.put("issued_nc", s.issuedNc());
         out.put("owners_available_nc", s.ownersAvailableNc());

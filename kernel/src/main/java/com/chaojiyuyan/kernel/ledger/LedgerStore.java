@@ -88,7 +88,7 @@ final class LedgerStore {
     }
 
     /** Totals over every account row, for the admin summary. */
-    Summary summary(Handle h) {
+    LedgerSummary summary(Handle h) {
         return h.createQuery("""
                         SELECT
                           COALESCE(SUM(CASE WHEN owner_id IS NOT NULL THEN available_nc ELSE 0 END), 0) AS owners_available,
@@ -97,17 +97,9 @@ final class LedgerStore {
                           COALESCE(SUM(CASE WHEN id = 'issuance' THEN available_nc ELSE 0 END), 0) AS issuance,
                           COALESCE(SUM(available_nc + held_nc), 0) AS total
                         FROM credit_accounts""")
-                .map((rs, ctx) -> new Summary(-rs.getLong("issuance"), rs.getLong("owners_available"),
+                .map((rs, ctx) -> new LedgerSummary(-rs.getLong("issuance"), rs.getLong("owners_available"),
                         rs.getLong("held"), rs.getLong("platform"), rs.getLong("total")))
                 .one();
-    }
-
-    /**
-     * Where every credit is: {@code issuedNc} were ever granted; they are available to owners, held for
-     * open jobs, or collected as platform fees. {@code totalNc}, the sum over all accounts (issuance
-     * counting negative), is always 0.
-     */
-    record Summary(long issuedNc, long ownersAvailableNc, long heldNc, long platformNc, long totalNc) {
     }
 
     private static Account account(ResultSet rs) throws SQLException {
