@@ -7,10 +7,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** How a job looks on the wire: to its caller, and to a worker (no idempotency key, no callback URL). */
 public final class JobViews {
     private final Supplier<String> publicUrl;
+    private final JobArtifacts artifacts;
 
     /** {@code publicUrl} is resolved per call: with port 0 it is known only once the server listens. */
-    public JobViews(Supplier<String> publicUrl) {
+    public JobViews(Supplier<String> publicUrl, JobArtifacts artifacts) {
         this.publicUrl = publicUrl;
+        this.artifacts = artifacts;
     }
 
     public ObjectNode caller(Job j) {
@@ -71,7 +73,7 @@ public final class JobViews {
             error.put("code", j.errorCode());
             error.put("message", j.errorMessage());
         }
-        out.putArray("artifacts");
+        out.putArray("artifacts").addAll(artifacts.of(j));
         out.put("attempt", j.attempt());
         out.put("max_attempts", j.maxAttempts());
         out.put("max_budget_nc", j.maxBudgetNc());
