@@ -33,7 +33,7 @@ public final class ArtifactRoutes {
             }
             ctx.disableCompression();
             res.setStatus(200);
-            res.setContentType(artifact.contentType());
+            res.setContentType(artifact.contentType()); // as submitted (Jetty drops the space before a charset)
             res.setContentLengthLong(artifact.sizeBytes());
             res.setHeader("Content-Disposition", contentDisposition(artifact.name()));
             // Whatever the worker said the type is, a browser must not run it in this server's origin.
