@@ -67,9 +67,19 @@ public final class FileBlobStore implements BlobStore {
                     throw e;
                 }
             }
+            syncDirectory(target.getParent());
             return sha256;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Makes the rename itself durable; where a directory cannot be opened for this (Windows), its metadata is journaled anyway. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: the blob is complete either way, only the rename's durability is at stake
         }
     }
 
