@@ -305,4 +305,29 @@ class ArtifactsTest extends ContractTest {
         assertThat(accepted.status()).as("%s", accepted).isEqualTo(200);
         assertThat(accepted.json().get("artifacts")).hasSize(2);
     }
+
+    @Test
+    void aSubmitThatWillBeRefusedStoresNoBytes() throws Exception {
+        FileBlobStore blobs = new FileBlobStore(kernel.server().config().blobDir());
+        Held rejected = held(Map.of("max_submit_attempts", 2));
+        byte[] withBadOutput = random(2000);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("task_run_id", rejected.run());
+        body.put("output", Map.of("wrong", "shape"));
+        body.put("artifacts", List.of(inline("a.bin", "application/octet-stream", withBadOutput)));
+
+        assertProblem(kernel.api().post("/kernel-jobs/" + rejected.jobId() + "/submit", rejected.worker().key(), body),
+                422, "submit_validation_failed");
+
+        assertThat(blobs.exists(sha256(withBadOutput))).as("bytes of an output that fails its schema").isFalse();
+        assertThat(submit(rejected, List.of(inline("a.bin", "application/octet-stream", withBadOutput))).status()).isEqualTo(200);
+        assertThat(blobs.exists(sha256(withBadOutput))).as("stored once the submit is accepted").isTrue();
+
+        Held cancelled = held();
+        assertThat(kernel.api().post("/kernel-jobs/" + cancelled.jobId() + "/cancel", cancelled.caller().key(), null).status())
+                .isEqualTo(200);
+        byte[] late = random(2000);
+        assertProblem(submit(cancelled, List.of(inline("late.bin", "application/octet-stream", late))), 410, "job_terminal");
+        assertThat(blobs.exists(sha256(late))).as("bytes of a submit to a cancelled job").isFalse();
+    }
 }
