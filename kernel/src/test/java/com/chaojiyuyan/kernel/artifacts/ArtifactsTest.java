@@ -330,4 +330,29 @@ class ArtifactsTest extends ContractTest {
         assertProblem(submit(cancelled, List.of(inline("late.bin", "application/octet-stream", late))), 410, "job_terminal");
         assertThat(blobs.exists(sha256(late))).as("bytes of a submit to a cancelled job").isFalse();
     }
+
+    @Test
+    void anyValidContentTypeIsServedBackWhateverItsParameters() throws Exception {
+        Held h = held();
+        List<String> types = List.of("text/plain; charset=x-no-such-charset", "application/json; profile=\"https://example.org/p\"",
+                "image/svg+xml", "text/html; charset=utf-8");
+        List<Object> artifacts = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            artifacts.add(inline("file" + i, types.get(i), ("content " + i).getBytes()));
+        }
+        assertThat(submit(h, artifacts).status()).isEqualTo(200);
+
+        JsonNode listed = kernel.job(h.caller(), h.jobId()).get("artifacts");
+        for (int i = 0; i < types.size(); i++) {
+            assertThat(listed.get(i).get("content_type").asString()).isEqualTo(types.get(i));
+            HttpResponse<byte[]> got = download(listed.get(i).get("url").asString(), h.caller().key());
+            assertThat(got.statusCode()).as(types.get(i)).isEqualTo(200);
+            assertThat(got.body()).isEqualTo(("content " + i).getBytes());
+            assertThat(got.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""))
+                    .isEqualToIgnoringCase(types.get(i).replace(" ", ""));
+            // An artifact is never a page of this server, whatever type the worker declared.
+            assertThat(got.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(got.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; sandbox");
+        }
+    }
 }
