@@ -1,6 +1,7 @@
 -- Job artifacts: files a worker hands in with its accepted submit. Inline ones are blobs in the blob
 -- store, named by the SHA-256 of their bytes; by-reference ones are a URL the worker gave, never fetched.
--- Written in the submit's transaction, never changed afterwards.
+-- Written in the submit's transaction, never changed afterwards. With artifacts, task_runs.output_hash
+-- hashes the output together with each artifact's name, type and sha256 or URL (a repeat must match).
 
 CREATE TABLE job_artifacts (
     id           TEXT PRIMARY KEY,                            -- art_...

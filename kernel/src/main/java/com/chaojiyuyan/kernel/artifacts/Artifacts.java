@@ -76,7 +76,15 @@ public final class Artifacts implements JobArtifacts {
         if (job.status() != JobStatus.SUCCEEDED) {
             return List.of();
         }
-        return db.read(h -> store.ofJob(h, job.id())).stream().map(this::view).toList();
+        return db.read(h -> of(h, job));
+    }
+
+    /**
+     * The same, read through {@code h}: for code running inside the submit's transaction (a settlement
+     * hook), which must see the rows it has not committed yet; another connection would not.
+     */
+    public List<ObjectNode> of(Handle h, Job job) {
+        return store.ofJob(h, job.id()).stream().map(this::view).toList();
     }
 
     private ObjectNode view(Artifact a) {
