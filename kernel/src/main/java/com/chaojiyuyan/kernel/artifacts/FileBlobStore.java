@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -61,8 +59,8 @@ public final class FileBlobStore implements BlobStore {
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                // A platform that will not rename over an existing file: a concurrent put of the same bytes won.
+            } catch (IOException e) {
+                // Where a rename will not replace an existing (or open) file, a concurrent put of the same bytes won.
                 if (!Files.exists(target)) {
                     throw e;
                 }
