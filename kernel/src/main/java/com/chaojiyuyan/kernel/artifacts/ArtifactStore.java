@@ -25,6 +25,12 @@ public final class ArtifactStore {
                 .bind("job", jobId).map((rs, ctx) -> artifact(rs)).list();
     }
 
+    /** The artifacts of several jobs, each job's in submitted order: one query for a page of a listing. */
+    public List<Artifact> ofJobs(Handle h, List<String> jobIds) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM job_artifacts WHERE job_id IN (<jobs>) ORDER BY job_id, position")
+                .bindList("jobs", jobIds).map((rs, ctx) -> artifact(rs)).list();
+    }
+
     public Optional<Artifact> find(Handle h, String jobId, String artifactId) {
         return h.createQuery("SELECT " + COLUMNS + " FROM job_artifacts WHERE id = :id AND job_id = :job")
                 .bind("id", artifactId).bind("job", jobId).map((rs, ctx) -> artifact(rs)).findOne();

@@ -14,7 +14,10 @@ import com.chaojiyuyan.kernel.storage.Ids;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import tools.jackson.databind.node.ObjectNode;
@@ -77,6 +80,18 @@ public final class Artifacts implements JobArtifacts {
             return List.of();
         }
         return db.read(h -> of(h, job));
+    }
+
+    @Override
+    public Map<String, List<ObjectNode>> ofAll(List<Job> jobs) {
+        List<String> succeeded = jobs.stream().filter(j -> j.status() == JobStatus.SUCCEEDED).map(Job::id).toList();
+        Map<String, List<ObjectNode>> out = new HashMap<>();
+        if (!succeeded.isEmpty()) {
+            for (Artifact a : db.read(h -> store.ofJobs(h, succeeded))) {
+                out.computeIfAbsent(a.jobId(), id -> new ArrayList<>()).add(view(a));
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,8 @@
 package com.chaojiyuyan.kernel.jobs;
 
 import com.chaojiyuyan.kernel.http.Json;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,7 +18,17 @@ public final class JobViews {
     }
 
     public ObjectNode caller(Job j) {
-        ObjectNode out = common(j);
+        return caller(j, artifacts.of(j));
+    }
+
+    /** Caller views of a page of jobs, their artifacts read together. */
+    public List<ObjectNode> callers(List<Job> jobs) {
+        Map<String, List<ObjectNode>> byJob = artifacts.ofAll(jobs);
+        return jobs.stream().map(j -> caller(j, byJob.getOrDefault(j.id(), List.of()))).toList();
+    }
+
+    private ObjectNode caller(Job j, List<ObjectNode> jobArtifacts) {
+        ObjectNode out = common(j, jobArtifacts);
         out.put("cost_nc", j.costNc());
         out.put("idempotency_key", j.idempotencyKey());
         out.put("callback_url", j.callbackUrl());
@@ -26,7 +38,7 @@ public final class JobViews {
     }
 
     public ObjectNode worker(Job j) {
-        ObjectNode out = common(j);
+        ObjectNode out = common(j, artifacts.of(j));
         ObjectNode envelope = out.putObject("input_envelope");
         envelope.set("input", Json.parseStored(j.input()));
         envelope.put("capability_key", j.capabilityKey());
@@ -59,7 +71,7 @@ public final class JobViews {
         return out;
     }
 
-    private ObjectNode common(Job j) {
+    private ObjectNode common(Job j, List<ObjectNode> jobArtifacts) {
         ObjectNode out = Json.object();
         out.put("id", j.id());
         out.put("capability_key", j.capabilityKey());
@@ -73,7 +85,7 @@ public final class JobViews {
             error.put("code", j.errorCode());
             error.put("message", j.errorMessage());
         }
-        out.putArray("artifacts").addAll(artifacts.of(j));
+        out.putArray("artifacts").addAll(jobArtifacts);
         out.put("attempt", j.attempt());
         out.put("max_attempts", j.maxAttempts());
         out.put("max_budget_nc", j.maxBudgetNc());

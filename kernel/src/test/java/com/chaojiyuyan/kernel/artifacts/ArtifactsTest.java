@@ -355,4 +355,34 @@ class ArtifactsTest extends ContractTest {
             assertThat(got.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; sandbox");
         }
     }
+
+    @Test
+    void aListingShowsEachJobWithItsOwnArtifacts() {
+        String capability = kernel.newCapability();
+        TestKernel.Agent caller = kernel.newAgent();
+        TestKernel.Agent worker = kernel.newWorker(capability);
+        List<String> jobIds = new ArrayList<>();
+        for (int artifacts : new int[] {2, 1, 0}) {
+            String jobId = kernel.createJob(caller, capability, "job with " + artifacts).get("id").asString();
+            String run = kernel.bidAccepted(worker, jobId).get("task_run_id").asString();
+            List<Object> files = new ArrayList<>();
+            for (int i = 0; i < artifacts; i++) {
+                files.add(inline(jobId + "-" + i + ".bin", "application/octet-stream", random(10 + i)));
+            }
+            assertThat(submit(new Held(caller, worker, capability, jobId, run), files).status()).isEqualTo(200);
+            jobIds.add(jobId);
+        }
+        jobIds.add(kernel.createJob(caller, capability, "still queued").get("id").asString());
+
+        HttpApi.Response page = kernel.api().get("/kernel-jobs?capability_key=" + capability, caller.key());
+
+        assertThat(page.status()).isEqualTo(200);
+        List<JsonNode> items = page.json().get("items").valueStream().toList();
+        assertThat(items).extracting(j -> j.get("id").asString()).containsExactlyInAnyOrderElementsOf(jobIds);
+        for (JsonNode item : items) {
+            assertThat(item.get("artifacts")).as("job %s", item.get("id"))
+                    .isEqualTo(kernel.job(caller, item.get("id").asString()).get("artifacts"));
+        }
+        assertThat(items).extracting(j -> j.get("artifacts").size()).containsExactlyInAnyOrder(2, 1, 0, 0);
+    }
 }
