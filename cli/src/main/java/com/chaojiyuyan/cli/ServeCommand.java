@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
                 "  CHAOJIYUYAN_ADMIN_EMAIL (admin@localhost), CHAOJIYUYAN_ADMIN_PASSWORD (generated, shown once)",
                 "  CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE (false)  CHAOJIYUYAN_MAX_BODY_BYTES (1048576)",
                 "  CHAOJIYUYAN_SWEEP_INTERVAL_MS (1000)  CHAOJIYUYAN_RATE_LIMIT_PER_SECOND (100 per key; 0 = off)",
-                "  CHAOJIYUYAN_PLATFORM_FEE_PERCENT (0; the platform's share of each paid job's price)"})
+                "  CHAOJIYUYAN_PLATFORM_FEE_PERCENT (0; the platform's share of each paid job's price)",
+                "  CHAOJIYUYAN_BLOB_DIR (<data dir>/blobs; shared by every node of one PostgreSQL database)",
+                "  CHAOJIYUYAN_MAX_ARTIFACT_BYTES (10485760)  CHAOJIYUYAN_MAX_SUBMIT_BYTES (33554432)"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -17,7 +17,8 @@ class ServeHelpTest {
         assertThat(run.output()).contains("Usage: chaojiyuyan serve", "--port", "--data-dir", "--db-url", "--public-url");
         for (String setting : new String[] {"CHAOJIYUYAN_HOST", "CHAOJIYUYAN_PORT", "CHAOJIYUYAN_DATA_DIR", "CHAOJIYUYAN_DB_URL",
                 "CHAOJIYUYAN_DB_POOL_SIZE", "CHAOJIYUYAN_PUBLIC_URL", "CHAOJIYUYAN_ADMIN_EMAIL", "CHAOJIYUYAN_ADMIN_PASSWORD",
-                "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", "CHAOJIYUYAN_MAX_BODY_BYTES", "CHAOJIYUYAN_SWEEP_INTERVAL_MS"}) {
+                "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", "CHAOJIYUYAN_MAX_BODY_BYTES", "CHAOJIYUYAN_SWEEP_INTERVAL_MS",
+                "CHAOJIYUYAN_BLOB_DIR", "CHAOJIYUYAN_MAX_ARTIFACT_BYTES", "CHAOJIYUYAN_MAX_SUBMIT_BYTES"}) {
             assertThat(run.output()).contains(setting);
         }
     }

@@ -1,5 +1,9 @@
 package com.chaojiyuyan.kernel;
 
+import com.chaojiyuyan.kernel.artifacts.ArtifactRoutes;
+import com.chaojiyuyan.kernel.artifacts.ArtifactStore;
+import com.chaojiyuyan.kernel.artifacts.Artifacts;
+import com.chaojiyuyan.kernel.artifacts.FileBlobStore;
 import com.chaojiyuyan.kernel.auth.AccountRoutes;
 import com.chaojiyuyan.kernel.auth.AccountStore;
 import com.chaojiyuyan.kernel.auth.AdminBootstrap;
@@ -94,10 +98,11 @@ public final class KernelServer implements AutoCloseable {
             Ledger ledger = new Ledger(db, config.platformFeePercent(), clock);
             JobTransitions transitions = new JobTransitions(jobStore, signals,
                     SettlementHooks.all(List.of(ledger, settlement)), metrics);
-            JobViews views = new JobViews(this::publicUrl);
             Jobs jobs = new Jobs(db, jobStore, transitions, catalog, schemas, signals.jobWatchers(), clock);
+            Artifacts artifacts = new Artifacts(db, new ArtifactStore(), new FileBlobStore(config.blobDir()), jobs, this::publicUrl);
+            JobViews views = new JobViews(this::publicUrl, artifacts);
             WorkerRegistry registry = new WorkerRegistry(db);
-            Leases leases = new Leases(db, jobStore, transitions, catalog, schemas, registry, clock);
+            Leases leases = new Leases(db, jobStore, transitions, catalog, schemas, registry, artifacts, clock);
             AvailableJobs available = new AvailableJobs(db, jobStore, signals.workWaiters(), registry, clock);
             this.sweeper = new LeaseSweeper(db, jobStore, transitions, metrics, clock);
 
@@ -112,9 +117,11 @@ public final class KernelServer implements AutoCloseable {
                 new AccountRoutes(accounts, throttle, clock, maxBody).register(api);
                 new CatalogRoutes(catalog, schemas, clock, maxBody).register(api);
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
-                new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
+                new WorkerRoutes(registry, available, leases, views, clock, maxBody, config.maxSubmitBytes(),
+                        config.maxArtifactBytes()).register(api);
                 new JobRoutes(jobs, views, maxBody).register(api);
                 new LedgerRoutes(ledger, maxBody).register(api);
+                new ArtifactRoutes(artifacts).register(api);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });
             this.routes = registered;
@@ -146,7 +153,8 @@ public final class KernelServer implements AutoCloseable {
         cfg.jsonMapper(new JavalinJackson3(Json.MAPPER, true));
         cfg.http.prefer405over404 = true;
         cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProtocolErrors()));
-        cfg.http.maxRequestSize = config.maxBodyBytes();
+        // Each route enforces its own limit as it reads (JsonBody); this one only bounds Javalin's own readers.
+        cfg.http.maxRequestSize = Math.max(config.maxBodyBytes(), config.maxSubmitBytes());
         // Jetty reuses header fields parsed earlier on a connection, matching values case-insensitively
         // by default: a bearer token differing only in case from an earlier one would pass as that one.
         cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));

@@ -26,6 +26,11 @@ import java.util.Map;
  *                           default 100; bursts up to twice that; 0 turns the limit off)
  * @param platformFeePercent the platform's share of each paid job's price, in whole percent, rounded down
  *                           (CHAOJIYUYAN_PLATFORM_FEE_PERCENT, default 0)
+ * @param blobDir            where artifact bytes are stored (CHAOJIYUYAN_BLOB_DIR, default dataDir/blobs); nodes
+ *                           sharing a PostgreSQL database must share it too
+ * @param maxArtifactBytes   size limit of one inline artifact, decoded (CHAOJIYUYAN_MAX_ARTIFACT_BYTES, default 10 MiB)
+ * @param maxSubmitBytes     body limit of a submit, which carries inline artifacts in base64
+ *                           (CHAOJIYUYAN_MAX_SUBMIT_BYTES, default 32 MiB; at least maxBodyBytes)
  */
 public record ServerConfig(
         String host,
@@ -40,7 +45,10 @@ public record ServerConfig(
         long maxBodyBytes,
         long sweepIntervalMillis,
         int rateLimitPerSecond,
-        int platformFeePercent) {
+        int platformFeePercent,
+        Path blobDir,
+        long maxArtifactBytes,
+        long maxSubmitBytes) {
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -52,6 +60,13 @@ public record ServerConfig(
         String host = value(env, "CHAOJIYUYAN_HOST", "127.0.0.1");
         int port = integer(env, "CHAOJIYUYAN_PORT", 8080, 0, 65535);
         String dbUrl = jdbcUrl(value(env, "CHAOJIYUYAN_DB_URL", null), dataDir);
+        int maxBody = integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30);
+        int maxSubmit = integer(env, "CHAOJIYUYAN_MAX_SUBMIT_BYTES", 32 << 20, 1024, 1 << 30);
+        if (maxSubmit < maxBody) {
+            throw new IllegalArgumentException("CHAOJIYUYAN_MAX_SUBMIT_BYTES (" + maxSubmit
+                    + ") must be at least CHAOJIYUYAN_MAX_BODY_BYTES (" + maxBody + ")");
+        }
+        String blobDir = value(env, "CHAOJIYUYAN_BLOB_DIR", null);
         return new ServerConfig(
                 host,
                 port,
@@ -62,25 +77,14 @@ public record ServerConfig(
                 value(env, "CHAOJIYUYAN_ADMIN_EMAIL", null),
                 value(env, "CHAOJIYUYAN_ADMIN_PASSWORD", null),
                 bool(env, "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", false),
-                integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30),
+                maxBody,
                 integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000),
                 integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
-                integer(env, "CHAOJIYUYAN_PLATFORM_FEE_PERCENT", 0, 0, 100));
-    }
-
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
-    }
-
-    public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
-    }
-
-    public ServerConfig withDataDir(Path dir, String newDbUrl) {
-        return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, platformFeePercent);
+                integer(env, "CHAOJIYUYAN_PLATFORM_FEE_PERCENT", 0, 0, 100),
+                blobDir == null ? dataDir.resolve("blobs") : Path.of(blobDir).toAbsolutePath(),
+                // At most 64 MiB: its base64 must fit one JSON string of the parser (100 million characters).
+                integer(env, "CHAOJIYUYAN_MAX_ARTIFACT_BYTES", 10 << 20, 0, 64 << 20),
+                maxSubmit);
     }
 
     public boolean isSqlite() {

@@ -136,7 +136,7 @@ public final class JobRoutes {
         List<Job> items = more ? page.subList(0, limit) : page;
         ObjectNode out = Json.object();
         ArrayNode array = out.putArray("items");
-        items.forEach(j -> array.add(views.caller(j)));
+        views.callers(items).forEach(array::add);
         out.put("next_cursor", more ? Query.encodeCursor(items.get(items.size() - 1).id()) : null);
         ctx.json(out);
     }

@@ -1,20 +1,34 @@
 package com.chaojiyuyan.kernel.jobs;
 
 import com.chaojiyuyan.kernel.http.Json;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ObjectNode;
 
 /** How a job looks on the wire: to its caller, and to a worker (no idempotency key, no callback URL). */
 public final class JobViews {
     private final Supplier<String> publicUrl;
+    private final JobArtifacts artifacts;
 
     /** {@code publicUrl} is resolved per call: with port 0 it is known only once the server listens. */
-    public JobViews(Supplier<String> publicUrl) {
+    public JobViews(Supplier<String> publicUrl, JobArtifacts artifacts) {
         this.publicUrl = publicUrl;
+        this.artifacts = artifacts;
     }
 
     public ObjectNode caller(Job j) {
-        ObjectNode out = common(j);
+        return caller(j, artifacts.of(j));
+    }
+
+    /** Caller views of a page of jobs, their artifacts read together. */
+    public List<ObjectNode> callers(List<Job> jobs) {
+        Map<String, List<ObjectNode>> byJob = artifacts.ofAll(jobs);
+        return jobs.stream().map(j -> caller(j, byJob.getOrDefault(j.id(), List.of()))).toList();
+    }
+
+    private ObjectNode caller(Job j, List<ObjectNode> jobArtifacts) {
+        ObjectNode out = common(j, jobArtifacts);
         out.put("cost_nc", j.costNc());
         out.put("idempotency_key", j.idempotencyKey());
         out.put("callback_url", j.callbackUrl());
@@ -24,7 +38,7 @@ public final class JobViews {
     }
 
     public ObjectNode worker(Job j) {
-        ObjectNode out = common(j);
+        ObjectNode out = common(j, artifacts.of(j));
         ObjectNode envelope = out.putObject("input_envelope");
         envelope.set("input", Json.parseStored(j.input()));
         envelope.put("capability_key", j.capabilityKey());
@@ -57,7 +71,7 @@ public final class JobViews {
         return out;
     }
 
-    private ObjectNode common(Job j) {
+    private ObjectNode common(Job j, List<ObjectNode> jobArtifacts) {
         ObjectNode out = Json.object();
         out.put("id", j.id());
         out.put("capability_key", j.capabilityKey());
@@ -71,7 +85,7 @@ public final class JobViews {
             error.put("code", j.errorCode());
             error.put("message", j.errorMessage());
         }
-        out.putArray("artifacts");
+        out.putArray("artifacts").addAll(jobArtifacts);
         out.put("attempt", j.attempt());
         out.put("max_attempts", j.maxAttempts());
         out.put("max_budget_nc", j.maxBudgetNc());

@@ -1,5 +1,7 @@
 package com.chaojiyuyan.kernel.workers;
 
+import com.chaojiyuyan.kernel.artifacts.Artifacts;
+import com.chaojiyuyan.kernel.artifacts.SubmittedArtifact;
 import com.chaojiyuyan.kernel.auth.Principal;
 import com.chaojiyuyan.kernel.auth.Secrets;
 import com.chaojiyuyan.kernel.catalog.CapabilitySpec;
@@ -53,16 +55,18 @@ public final class Leases {
     private final CatalogStore catalog;
     private final SchemaValidator schemas;
     private final WorkerRegistry registry;
+    private final Artifacts artifacts;
     private final Clock clock;
 
     public Leases(Database db, JobStore store, JobTransitions transitions, CatalogStore catalog, SchemaValidator schemas,
-                  WorkerRegistry registry, Clock clock) {
+                  WorkerRegistry registry, Artifacts artifacts, Clock clock) {
         this.db = db;
         this.store = store;
         this.transitions = transitions;
         this.catalog = catalog;
         this.schemas = schemas;
         this.registry = registry;
+        this.artifacts = artifacts;
         this.clock = clock;
     }
 
@@ -118,30 +122,37 @@ public final class Leases {
     }
 
     /**
-     * Submits a run's output. Valid: the job succeeds and settles in this transaction. Invalid: 422
-     * submit_validation_failed with the attempts left, the run keeps its lease, and the last failed attempt
-     * ends the run as a failure. Repeating an accepted submit with the same output answers the same job.
+     * Submits a run's output and artifacts. Valid: the job succeeds and settles in this transaction, with
+     * its artifact rows. Invalid: 422 submit_validation_failed with the attempts left, the run keeps its
+     * lease, and the last failed attempt ends the run as a failure. Repeating an accepted submit with the
+     * same output and artifacts answers the same job.
      */
-    public Job submit(Principal.Agent worker, String jobId, String runId, JsonNode output) {
+    public Job submit(Principal.Agent worker, String jobId, String runId, JsonNode output, List<SubmittedArtifact> submitted) {
         registry.requireWorker(worker.agentId());
         String outputText = Json.write(output);
-        String outputHash = Secrets.sha256Hex(Json.canonical(output));
+        String submitHash = submitHash(output, submitted);
         long now = clock.millis();
+        if (submitted.stream().anyMatch(SubmittedArtifact::inline) && likelyAccepted(worker, jobId, runId, output, now)) {
+            // Before the transaction, so no lock waits on the disk; content addressing makes a retry write nothing.
+            artifacts.storeBlobs(submitted);
+        }
         return db.transaction(h -> {
             Job job = lockJob(h, jobId);
             TaskRun run = ownRun(h, worker, job, runId);
             if (TaskRun.SUCCEEDED.equals(run.status())) {
-                if (outputHash.equals(run.outputHash())) {
+                if (submitHash.equals(run.outputHash())) {
                     return new Outcome<>(job, null);
                 }
                 return new Outcome<Job>(null, ApiException.conflict("already_submitted",
-                        "this run's output was already accepted; a different output cannot replace it"));
+                        "this run's output was already accepted; a different output or artifacts cannot replace it"));
             }
             requireHolding(job, run, now);
             CapabilitySpec spec = catalog.find(h, job.capabilityKey()).orElseThrow();
             List<String> errors = schemas.validate(spec.outputSchema(), output);
             if (errors.isEmpty()) {
-                return new Outcome<>(transitions.succeeded(h, job, run, outputText, outputHash, now), null);
+                // The rows before the success, so that whatever settlement does with the job sees them.
+                artifacts.record(h, job, run, submitted, now);
+                return new Outcome<>(transitions.succeeded(h, job, run, outputText, submitHash, now), null);
             }
             store.useSubmitAttempt(h, run.id());
             int left = run.submitAttemptsLeft() - 1;
@@ -161,6 +172,41 @@ public final class Leases {
                             "output does not match the output_schema of '" + job.capabilityKey() + "'")
                     .with("errors", errors).with("submit_attempts_left", Math.max(0, left)));
         }).getOrThrow();
+    }
+
+    /**
+     * The identity of a submit, for recognising a repeat: the output alone when it has no artifacts (as
+     * before artifacts existed), else the output with each artifact's name, type and content hash or URL.
+     */
+    private static String submitHash(JsonNode output, List<SubmittedArtifact> submitted) {
+        if (submitted.isEmpty()) {
+            return Secrets.sha256Hex(Json.canonical(output));
+        }
+        ObjectNode identity = Json.object();
+        identity.set("output", output);
+        identity.set("artifacts", SubmittedArtifact.identity(submitted));
+        return Secrets.sha256Hex(Json.canonical(identity));
+    }
+
+    /**
+     * A look without locks at whether this submit would be accepted now, so that blobs are written only
+     * for submits that will probably keep them. Refusals that change nothing (not found, lease gone) are
+     * answered here already; the transaction judges again under the lock, and decides.
+     */
+    private boolean likelyAccepted(Principal.Agent worker, String jobId, String runId, JsonNode output, long now) {
+        return db.read(h -> {
+            if (!Ids.looksLike("job", jobId)) {
+                throw ApiException.notFound("job");
+            }
+            Job job = store.find(h, jobId).orElseThrow(() -> ApiException.notFound("job"));
+            TaskRun run = ownRun(h, worker, job, runId);
+            if (TaskRun.SUCCEEDED.equals(run.status())) {
+                return false; // a repeat: its blobs were stored with the first submit, or it is refused
+            }
+            requireHolding(job, run, now);
+            CapabilitySpec spec = catalog.find(h, job.capabilityKey()).orElseThrow();
+            return schemas.validate(spec.outputSchema(), output).isEmpty();
+        });
     }
 
     /** The worker gives up on a run; the job is retried or fails (see JobTransitions.runEnded). */

@@ -1,5 +1,6 @@
 package com.chaojiyuyan.kernel.workers;
 
+import com.chaojiyuyan.kernel.artifacts.SubmittedArtifact;
 import com.chaojiyuyan.kernel.auth.Principal;
 import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.Api.Access;
@@ -27,15 +28,23 @@ public final class WorkerRoutes {
     private final JobViews views;
     private final Clock clock;
     private final long maxBodyBytes;
+    private final long maxSubmitBytes;
+    private final long maxArtifactBytes;
 
+    /**
+     * {@code maxSubmitBytes} is the body limit of a submit alone, which may carry artifacts inline (in
+     * base64); {@code maxArtifactBytes} limits each artifact's decoded bytes.
+     */
     public WorkerRoutes(WorkerRegistry registry, AvailableJobs available, Leases leases, JobViews views, Clock clock,
-                        long maxBodyBytes) {
+                        long maxBodyBytes, long maxSubmitBytes, long maxArtifactBytes) {
         this.registry = registry;
         this.available = available;
         this.leases = leases;
         this.views = views;
         this.clock = clock;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxSubmitBytes = maxSubmitBytes;
+        this.maxArtifactBytes = maxArtifactBytes;
     }
 
     /** Registers the worker routes; {@code /kernel-jobs/available} goes before the caller's {@code /kernel-jobs/{job_id}}. */
@@ -113,17 +122,15 @@ public final class WorkerRoutes {
     }
 
     private void submit(Context ctx, Principal.Agent worker) {
-        JsonBody body = JsonBody.read(ctx, maxBodyBytes).allowOnly(Set.of("task_run_id", "output", "artifacts"));
+        JsonBody body = JsonBody.read(ctx, maxSubmitBytes).allowOnly(Set.of("task_run_id", "output", "artifacts"));
         String runId = body.requiredString("task_run_id");
         JsonNode output = body.root().get("output");
         if (output == null) {
             throw ApiException.invalidRequest("'output' is required (the capability's output, a JSON value)");
         }
-        JsonNode artifacts = body.root().get("artifacts");
-        if (artifacts != null && !artifacts.isNull() && !(artifacts.isArray() && artifacts.isEmpty())) {
-            throw ApiException.badRequest("artifacts_not_supported", "this server does not accept artifacts yet");
-        }
-        ctx.json(views.worker(leases.submit(worker, ctx.pathParam("job_id"), runId, output)));
+        // Checked in full before anything is written: a refused artifact leaves no trace and costs no submit.
+        List<SubmittedArtifact> artifacts = SubmittedArtifact.parseAll(body.root().get("artifacts"), maxArtifactBytes);
+        ctx.json(views.worker(leases.submit(worker, ctx.pathParam("job_id"), runId, output, artifacts)));
     }
 
     private void fail(Context ctx, Principal.Agent worker) {
