@@ -61,15 +61,19 @@ public final class DeviceFlowLogin {
 
         long lifetimeSeconds = Json.longOrNull(grant, "expires_in") == null ? 900 : Json.longOrNull(grant, "expires_in");
         Duration limit = timeout == null || timeout.toSeconds() > lifetimeSeconds ? Duration.ofSeconds(lifetimeSeconds) : timeout;
-        long deadline = System.nanoTime() + limit.toNanos();
+        long started = System.nanoTime();
+        Duration slept = Duration.ZERO;
         int interval = Json.intOr(grant, "interval", DEFAULT_INTERVAL_SECONDS);
         while (true) {
             Duration wait = Duration.ofSeconds(interval);
-            if (System.nanoTime() + wait.toNanos() > deadline) {
+            // Time spent so far: the clock's, or the sleeper's when it does not really sleep (tests).
+            Duration spent = Duration.ofNanos(Math.max(System.nanoTime() - started, slept.toNanos()));
+            if (spent.plus(wait).compareTo(limit) > 0) {
                 throw new DeviceFlowTimeout("device-flow approval did not arrive within " + limit.toSeconds() + " s");
             }
             try {
                 sleeper.sleep(wait);
+                slept = slept.plus(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DeviceFlowTimeout("interrupted while waiting for device-flow approval");
