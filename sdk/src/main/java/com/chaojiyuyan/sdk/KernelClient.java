@@ -5,7 +5,9 @@ import com.chaojiyuyan.sdk.internal.ConnectionSettings;
 import com.chaojiyuyan.sdk.internal.DeviceFlowLogin;
 import com.chaojiyuyan.sdk.internal.Json;
 import com.chaojiyuyan.sdk.internal.KernelHttp;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class KernelClient implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(300);
     private static final int MAX_WAIT_SECONDS = 60;
     private static final int EVENTS_PAGE = 500;
+    private static final Duration MIN_HOLD = Duration.ofMillis(500);
 
     private final Connection connection;
     private final KernelHttp http;
@@ -135,7 +138,12 @@ public final class KernelClient implements AutoCloseable {
             }
             long seconds = Math.max(1, Math.min(MAX_WAIT_SECONDS, Duration.ofNanos(remaining).toSeconds()));
             Duration hold = Duration.ofSeconds(seconds);
+            long asked = System.nanoTime();
+            JobStatus before = job.status();
             job = Job.fromJson(http.get(jobPath(jobId), Map.of("wait_seconds", seconds), hold).body());
+            if (job.status() == before && System.nanoTime() - asked < MIN_HOLD.toNanos()) {
+                pause(); // the server did not hold the request (a worker's view of a job): do not spin
+            }
         }
         return job;
     }
@@ -196,6 +204,15 @@ public final class KernelClient implements AutoCloseable {
     @Override
     public void close() {
         connection.close();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(MIN_HOLD);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new InterruptedIOException("interrupted while waiting for a job"));
+        }
     }
 
     private static String jobPath(String jobId) {

@@ -3,6 +3,7 @@ package com.chaojiyuyan.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.chaojiyuyan.sdk.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -108,5 +109,18 @@ class FromEnvTest {
         assertThat(key(fake.last())).isEqualTo("nxt_ag_direct");
         assertThat(fake.last().uri().getHost()).isEqualTo("d.example");
         assertThat(fake.last().headers().get("User-Agent")).startsWith("chaojiyuyan-sdk-java/");
+    }
+
+    @Test
+    void aWorkerResolvesItsKeyTheSameWay() {
+        saveCredentials("nxt_ag_file", "http://saved.example/api/v1");
+        FakeKernel fake = new FakeKernel().answer(200, "{\"capability_keys\":[\"test.echo.v1\"]}");
+        try (Worker worker = Worker.builder().environment(Map.of()).home(home).transport(fake)
+                .handler("test.echo.v1", task -> task.input()).build()) {
+            assertThat(worker.registerHandlers()).containsExactly("test.echo.v1");
+        }
+        assertThat(key(fake.last())).isEqualTo("nxt_ag_file");
+        assertThat(fake.last().uri().toString()).isEqualTo("http://saved.example/api/v1/kernel-agents/me/capabilities");
+        assertThat(FakeKernel.body(fake.last())).isEqualTo("{\"capability_keys\":[\"test.echo.v1\"]}");
     }
 }
