@@ -281,6 +281,31 @@ class WorkerRunTest extends SdkContractTest {
     }
 
     @Test
+    void closingAnIdleWorkerEndsItsLongPollAtOnce() throws Exception {
+        String capability = capability();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Worker worker = workerOf(kernel.newWorker(capability)).pollWait(Duration.ofSeconds(50))
+                .handler(capability, task -> Map.of("echo", "x")).build();
+        Thread loop = Thread.ofVirtual().start(() -> {
+            try {
+                worker.run();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        Thread.sleep(500); // let it register and park in the 50 s long-poll
+
+        long started = System.nanoTime();
+        worker.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        loop.join(Duration.ofSeconds(5));
+        assertThat(loop.isAlive()).isFalse();
+        assertThat(failure.get()).as("run() returns normally after close()").isNull();
+        assertThat(reported).isEmpty();
+    }
+
+    @Test
     void runOnceTakesWhatOnePollOffersAndFinishesIt() {
         String capability = capability();
         KernelClient caller = client(kernel.newAgent());
