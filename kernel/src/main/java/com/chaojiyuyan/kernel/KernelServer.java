@@ -9,6 +9,9 @@ import com.chaojiyuyan.kernel.catalog.CatalogRoutes;
 import com.chaojiyuyan.kernel.catalog.CatalogStore;
 import com.chaojiyuyan.kernel.catalog.DefaultCatalog;
 import com.chaojiyuyan.kernel.catalog.SchemaValidator;
+import com.chaojiyuyan.kernel.deviceflow.ActivatePage;
+import com.chaojiyuyan.kernel.deviceflow.DeviceFlow;
+import com.chaojiyuyan.kernel.deviceflow.DeviceFlowRoutes;
 import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.ApiException;
 import com.chaojiyuyan.kernel.http.Json;
@@ -98,6 +101,8 @@ public final class KernelServer implements AutoCloseable {
 
             Authenticator authenticator = new Authenticator(accounts, clock);
             LoginThrottle throttle = new LoginThrottle(10, Duration.ofMinutes(15).toMillis(), clock);
+            DeviceFlow deviceFlow = new DeviceFlow(db, clock, config.deviceCodeTtlSeconds(), config.devicePollIntervalSeconds());
+            boolean httpsPublicUrl = config.publicUrl() != null && config.publicUrl().startsWith("https://");
             long maxBody = config.maxBodyBytes();
             RateLimiter rateLimiter = new RateLimiter(config.rateLimitPerSecond(), 2.0 * config.rateLimitPerSecond());
             List<Route> registered = Collections.synchronizedList(new ArrayList<>());
@@ -109,6 +114,8 @@ public final class KernelServer implements AutoCloseable {
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
                 new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
                 new JobRoutes(jobs, views, maxBody).register(api);
+                new DeviceFlowRoutes(deviceFlow, this::publicUrl, config.publicUrl() != null, maxBody).register(api, cfg.routes);
+                new ActivatePage(deviceFlow, accounts, throttle, clock, httpsPublicUrl, maxBody).register(cfg.routes);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });
             this.routes = registered;

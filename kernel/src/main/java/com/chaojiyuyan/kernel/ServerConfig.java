@@ -24,6 +24,9 @@ import java.util.Map;
  * @param sweepIntervalMillis how often leases and TTLs are swept (CHAOJIYUYAN_SWEEP_INTERVAL_MS, default 1000)
  * @param rateLimitPerSecond requests per second per agent key or session (CHAOJIYUYAN_RATE_LIMIT_PER_SECOND,
  *                           default 100; bursts up to twice that; 0 turns the limit off)
+ * @param deviceCodeTtlSeconds how long a device-flow code pair stays usable (CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS, default 900)
+ * @param devicePollIntervalSeconds the polling interval a device-flow client is given (CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS,
+ *                           default 5)
  */
 public record ServerConfig(
         String host,
@@ -37,7 +40,9 @@ public record ServerConfig(
         boolean webhookAllowPrivate,
         long maxBodyBytes,
         long sweepIntervalMillis,
-        int rateLimitPerSecond) {
+        int rateLimitPerSecond,
+        int deviceCodeTtlSeconds,
+        int devicePollIntervalSeconds) {
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -61,22 +66,27 @@ public record ServerConfig(
                 bool(env, "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", false),
                 integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30),
                 integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000),
-                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000));
+                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
+                integer(env, "CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS", 900, 60, 86_400),
+                integer(env, "CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", 5, 1, 60));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, deviceCodeTtlSeconds,
+                devicePollIntervalSeconds);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, deviceCodeTtlSeconds,
+                devicePollIntervalSeconds);
     }
 
     public ServerConfig withDataDir(Path dir, String newDbUrl) {
         return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, deviceCodeTtlSeconds,
+                devicePollIntervalSeconds);
     }
 
     public boolean isSqlite() {
