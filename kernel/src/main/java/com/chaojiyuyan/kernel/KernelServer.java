@@ -194,10 +194,10 @@ public final class KernelServer implements AutoCloseable {
         };
     }
 
-    /** Javalin's own 404/405 (no matching route) get a problem body; ours already have one. */
+    /** Javalin's own 404/405 (no matching route) get a problem body; ours already have one (or are pages: /activate). */
     private static void renderIfEmpty(Context ctx, int status) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith(Problems.CONTENT_TYPE)) {
+        if (type != null && (type.startsWith(Problems.CONTENT_TYPE) || type.startsWith("text/html"))) {
             return;
         }
         String detail = status == 404 ? "no route " + ctx.method().name() + " " + ctx.path()
