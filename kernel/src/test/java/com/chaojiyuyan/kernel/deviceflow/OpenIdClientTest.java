@@ -7,7 +7,9 @@ import com.chaojiyuyan.kernel.testing.HttpApi;
 import com.chaojiyuyan.kernel.testing.TestClock;
 import com.chaojiyuyan.kernel.testing.TestDatabases;
 import com.chaojiyuyan.kernel.testing.TestKernel;
+import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +59,8 @@ class OpenIdClientTest {
             JsonNode code = event(script, "code");
             assertThat(code.get("verification_uri").asString()).isEqualTo(kernel.server().publicUrl() + "/activate");
             assertThat(code.get("interval").asInt()).isEqualTo(1);
+            // Approve only once the client has been told authorization_pending: it must keep polling.
+            awaitFirstPoll(code.get("user_code").asString());
 
             HttpApi.Response approved = kernel.api().post("/oauth/device/approve", owner.token(),
                     Map.of("user_code", code.get("user_code").asString()));
@@ -88,6 +92,13 @@ class OpenIdClientTest {
             assertThat(error.get("error").asString()).as("%s", error).isEqualTo("access_denied");
             assertThat(script.waitFor(30)).isEqualTo(1);
         }
+    }
+
+    private static void awaitFirstPoll(String userCode) {
+        String stored = userCode.replace("-", "");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kernel.server().database().read(h -> h.createQuery(
+                        "SELECT last_polled_at FROM device_authorizations WHERE user_code = :code")
+                .bind("code", stored).mapTo(Long.class).findOne()).isPresent());
     }
 
     /** The script's next event, which must be of {@code type}. */
