@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -68,6 +70,24 @@ class DeviceFlowTest extends ContractTest {
         // A code is exchanged once.
         waitOneInterval(grant.get("interval").asInt());
         assertOAuthError(client().token(deviceCode), 400, "invalid_grant");
+        assertThat(kernel.api().get("/agents", owner.token()).json().get("items").size()).isEqualTo(1);
+    }
+
+    @Test
+    void racingExchangesOfOneApprovedCodeYieldOneKey() {
+        TestKernel.Owner owner = kernel.newOwner();
+        JsonNode grant = client().authorize("raced");
+        assertThat(kernel.api().post("/oauth/device/approve", owner.token(),
+                Map.of("user_code", grant.get("user_code").asString())).status()).isEqualTo(200);
+        String deviceCode = grant.get("device_code").asString();
+
+        List<CompletableFuture<HttpApi.Response>> polls = IntStream.range(0, 8)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> client().token(deviceCode)))
+                .toList();
+        List<HttpApi.Response> answers = polls.stream().map(CompletableFuture::join).toList();
+
+        assertThat(answers).filteredOn(r -> r.status() == 200).hasSize(1);
+        answers.stream().filter(r -> r.status() != 200).forEach(r -> assertOAuthError(r, 400, "invalid_grant"));
         assertThat(kernel.api().get("/agents", owner.token()).json().get("items").size()).isEqualTo(1);
     }
 
