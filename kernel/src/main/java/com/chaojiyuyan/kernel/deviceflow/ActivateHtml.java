@@ -77,11 +77,13 @@ final class ActivateHtml {
 
     private static String layout(String title, ActivatePage.Session session, String main) {
         String signedIn = session == null ? "" : """
+                <header>
                 <form method="post" action="%s" class="who">
                   <span>Signed in as %s</span>
                   <input type="hidden" name="csrf" value="%s">
                   <button type="submit" name="action" value="sign_out" class="link">Sign out</button>
                 </form>
+                </header>
                 """.formatted(ActivatePage.PATH, esc(session.owner().email()), session.csrf());
         return """
                 <!doctype html>
@@ -121,8 +123,7 @@ final class ActivateHtml {
                 </style>
                 </head>
                 <body>
-                <header>%s</header>
-                <main>
+                %s<main>
                 %s
                 </main>
                 </body>
