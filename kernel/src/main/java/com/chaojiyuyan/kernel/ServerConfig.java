@@ -85,8 +85,8 @@ public record ServerConfig(
 
     public ServerConfig withDataDir(Path dir, String newDbUrl) {
         return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, deviceCodeTtlSeconds,
-                devicePollIntervalSeconds);
+                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond,
+                deviceCodeTtlSeconds, devicePollIntervalSeconds);
     }
 
     public boolean isSqlite() {
