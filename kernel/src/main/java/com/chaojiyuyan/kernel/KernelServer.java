@@ -13,6 +13,9 @@ import com.chaojiyuyan.kernel.catalog.CatalogRoutes;
 import com.chaojiyuyan.kernel.catalog.CatalogStore;
 import com.chaojiyuyan.kernel.catalog.DefaultCatalog;
 import com.chaojiyuyan.kernel.catalog.SchemaValidator;
+import com.chaojiyuyan.kernel.deviceflow.ActivatePage;
+import com.chaojiyuyan.kernel.deviceflow.DeviceFlow;
+import com.chaojiyuyan.kernel.deviceflow.DeviceFlowRoutes;
 import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.ApiException;
 import com.chaojiyuyan.kernel.http.Json;
@@ -108,6 +111,8 @@ public final class KernelServer implements AutoCloseable {
 
             Authenticator authenticator = new Authenticator(accounts, clock);
             LoginThrottle throttle = new LoginThrottle(10, Duration.ofMinutes(15).toMillis(), clock);
+            DeviceFlow deviceFlow = new DeviceFlow(db, clock, config.deviceCodeTtlSeconds(), config.devicePollIntervalSeconds());
+            boolean httpsPublicUrl = config.publicUrl() != null && config.publicUrl().startsWith("https://");
             long maxBody = config.maxBodyBytes();
             RateLimiter rateLimiter = new RateLimiter(config.rateLimitPerSecond(), 2.0 * config.rateLimitPerSecond());
             List<Route> registered = Collections.synchronizedList(new ArrayList<>());
@@ -122,6 +127,8 @@ public final class KernelServer implements AutoCloseable {
                 new JobRoutes(jobs, views, maxBody).register(api);
                 new LedgerRoutes(ledger, maxBody).register(api);
                 new ArtifactRoutes(artifacts).register(api);
+                new DeviceFlowRoutes(deviceFlow, this::publicUrl, config.publicUrl() != null, maxBody).register(api, cfg.routes);
+                new ActivatePage(deviceFlow, accounts, throttle, clock, httpsPublicUrl, maxBody).register(cfg.routes);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });
             this.routes = registered;
@@ -202,10 +209,10 @@ public final class KernelServer implements AutoCloseable {
         };
     }
 
-    /** Javalin's own 404/405 (no matching route) get a problem body; ours already have one. */
+    /** Javalin's own 404/405 (no matching route) get a problem body; ours already have one (or are pages: /activate). */
     private static void renderIfEmpty(Context ctx, int status) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith(Problems.CONTENT_TYPE)) {
+        if (type != null && (type.startsWith(Problems.CONTENT_TYPE) || type.startsWith("text/html"))) {
             return;
         }
         String detail = status == 404 ? "no route " + ctx.method().name() + " " + ctx.path()

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param maxArtifactBytes   size limit of one inline artifact, decoded (CHAOJIYUYAN_MAX_ARTIFACT_BYTES, default 10 MiB)
  * @param maxSubmitBytes     body limit of a submit, which carries inline artifacts in base64
  *                           (CHAOJIYUYAN_MAX_SUBMIT_BYTES, default 32 MiB; at least maxBodyBytes)
+ * @param deviceCodeTtlSeconds how long a device-flow code pair stays usable (CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS, default 900)
+ * @param devicePollIntervalSeconds the polling interval a device-flow client is given (CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS,
+ *                           default 5)
  */
 public record ServerConfig(
         String host,
@@ -48,7 +51,9 @@ public record ServerConfig(
         int platformFeePercent,
         Path blobDir,
         long maxArtifactBytes,
-        long maxSubmitBytes) {
+        long maxSubmitBytes,
+        int deviceCodeTtlSeconds,
+        int devicePollIntervalSeconds) {
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -84,7 +89,9 @@ public record ServerConfig(
                 blobDir == null ? dataDir.resolve("blobs") : Path.of(blobDir).toAbsolutePath(),
                 // At most 64 MiB: its base64 must fit one JSON string of the parser (100 million characters).
                 integer(env, "CHAOJIYUYAN_MAX_ARTIFACT_BYTES", 10 << 20, 0, 64 << 20),
-                maxSubmit);
+                maxSubmit,
+                integer(env, "CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS", 900, 60, 86_400),
+                integer(env, "CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", 5, 1, 60));
     }
 
     public boolean isSqlite() {

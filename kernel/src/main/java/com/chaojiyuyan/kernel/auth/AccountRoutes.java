@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Sign-in, agents and their keys, and the admin's owner management. */
 public final class AccountRoutes {
-    static final Duration SESSION_LIFETIME = Duration.ofHours(24);
+    public static final Duration SESSION_LIFETIME = Duration.ofHours(24);
     private static final int MAX_NAME_LENGTH = 200;
 
     private final AccountStore accounts;

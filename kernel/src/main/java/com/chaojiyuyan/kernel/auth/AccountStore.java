@@ -7,6 +7,7 @@ import com.chaojiyuyan.kernel.storage.Rows;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /** Owners, their sessions, agents and agent keys: plain SQL over the accounts tables. */
 public final class AccountStore {
@@ -110,10 +111,15 @@ public final class AccountStore {
     }
 
     public AgentRecord createAgent(String ownerId, String name, long now) {
+        return db.transaction(h -> createAgent(h, ownerId, name, now));
+    }
+
+    /** Creates an agent inside the caller's transaction (the device flow mints one with the code's exchange). */
+    public static AgentRecord createAgent(Handle h, String ownerId, String name, long now) {
         AgentRecord agent = new AgentRecord(Ids.newId("ag", now), ownerId, name, now);
-        db.transaction(h -> h.createUpdate("INSERT INTO agents (id, owner_id, name, created_at) VALUES (:id, :owner, :name, :now)")
+        h.createUpdate("INSERT INTO agents (id, owner_id, name, created_at) VALUES (:id, :owner, :name, :now)")
                 .bind("id", agent.id()).bind("owner", ownerId).bind("name", name).bind("now", now)
-                .execute());
+                .execute();
         return agent;
     }
 
@@ -132,12 +138,17 @@ public final class AccountStore {
     }
 
     public KeyRecord createKey(String agentId, String keyHash, String hint, long now) {
+        return db.transaction(h -> createKey(h, agentId, keyHash, hint, now));
+    }
+
+    /** Stores a key's hash inside the caller's transaction. */
+    public static KeyRecord createKey(Handle h, String agentId, String keyHash, String hint, long now) {
         KeyRecord key = new KeyRecord(Ids.newId("key", now), agentId, hint, now, null, null);
-        db.transaction(h -> h.createUpdate("""
+        h.createUpdate("""
                         INSERT INTO agent_keys (id, agent_id, key_hash, key_hint, created_at)
                         VALUES (:id, :agent, :hash, :hint, :now)""")
                 .bind("id", key.id()).bind("agent", agentId).bind("hash", keyHash).bind("hint", hint).bind("now", now)
-                .execute());
+                .execute();
         return key;
     }
 

@@ -274,6 +274,11 @@ class ErrorResponsesTest extends ContractTest {
             "POST /api/v1/kernel-jobs/{job_id}/cancel",
             "POST /api/v1/kernel-jobs/{job_id}/bid");
 
+    /** The OAuth endpoints of the device flow answer RFC 6749 errors ({"error":...}) instead of problems. */
+    private static final Set<String> OAUTH_ROUTES = Set.of(
+            "POST /api/v1/oauth/device/authorize",
+            "POST /api/v1/oauth/device/token");
+
     /**
      * Bodies kept to a few kilobytes: a route that answers before reading (a refused credential, a
      * body-less route) leaves them in socket buffers instead of racing the client's write against the close.
@@ -360,7 +365,10 @@ class ErrorResponsesTest extends ContractTest {
                     if (readsBody) {
                         softly.assertThat(r.status()).as(what).isBetween(400, 499);
                     }
-                    if (r.status() >= 400) {
+                    if (r.status() >= 400 && OAUTH_ROUTES.contains(route.method() + " " + route.path())) {
+                        softly.assertThat(r.header("Content-Type")).as(what).startsWith("application/json");
+                        softly.assertThat(r.json().path("error").isString()).as(what).isTrue();
+                    } else if (r.status() >= 400) {
                         softly.check(() -> assertProblemShape(r));
                     }
                 }

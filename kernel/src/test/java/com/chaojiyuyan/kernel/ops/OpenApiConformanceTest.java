@@ -219,6 +219,47 @@ class OpenApiConformanceTest {
         call("get", "/admin/ledger/summary", admin, null, 200);
         call("get", "/admin/ledger/summary", callerKey, null, 403);
 
+        // Device flow
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        String deviceOwner = call("post", "/auth/login", null, Map.of("email", email, "password", "owner-password"), 200)
+                .get("token").asString();
+        JsonNode grant = send("post", "/oauth/device/authorize", "/oauth/device/authorize", null, "client_name=conformance", form, 200).json();
+        send("post", "/oauth/device/authorize", "/oauth/device/authorize", null, "scope=x", form, 400);
+        String deviceToken = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code="
+                + grant.get("device_code").asString();
+        send("post", "/oauth/device/token", "/oauth/device/token", null, deviceToken, form, 400);
+        send("post", "/oauth/device/token", "/oauth/device/token", null, "grant_type=password", form, 400);
+        call("post", "/oauth/device/approve", deviceOwner, Map.of("user_code", grant.get("user_code").asString()), 200);
+        call("post", "/oauth/device/approve", deviceOwner, Map.of("user_code", grant.get("user_code").asString()), 409);
+        call("post", "/oauth/device/approve", deviceOwner, Map.of("user_code", "BBBB-BBBB"), 404);
+        call("post", "/oauth/device/approve", deviceOwner, Map.of(), 400);
+        kernel.clock().advance(java.time.Duration.ofSeconds(grant.get("interval").asInt()));
+        send("post", "/oauth/device/token", "/oauth/device/token", null, deviceToken, form, 200);
+        JsonNode denied = call("post", "/oauth/device/authorize", null, Map.of("client_name", "conformance-denied"), 200).json();
+        call("post", "/oauth/device/deny", deviceOwner, Map.of("user_code", denied.get("user_code").asString()), 200);
+        call("post", "/oauth/device/deny", deviceOwner, Map.of("user_code", denied.get("user_code").asString()), 409);
+        call("post", "/oauth/device/token", null, Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", denied.get("device_code").asString()), 410);
+        call("get", "/.well-known/oauth-authorization-server", null, null, 200);
+        JsonNode pending = call("post", "/oauth/device/authorize", null, Map.of("client_name", "conformance-page"), 200).json();
+        String pendingCode = pending.get("user_code").asString();
+        call("get", "/activate", "/activate?code=" + pendingCode, null, null, 200);
+        send("post", "/activate", "/activate", null, "action=sign_in&email=" + email + "&password=wrong-password", form, 401);
+        HttpApi.Response signedIn = send("post", "/activate", "/activate", null,
+                "action=sign_in&email=" + email + "&password=owner-password&code=" + pendingCode, form, 303);
+        String setCookie = signedIn.header("Set-Cookie");
+        Map<String, String> session = Map.of("Cookie", setCookie.substring(0, setCookie.indexOf(';')));
+        Map<String, String> sessionForm = Map.of("Cookie", session.get("Cookie"), "Content-Type", "application/x-www-form-urlencoded");
+        send("get", "/activate", "/activate?code=" + pendingCode, null, null, session, 200);
+        send("get", "/activate", "/activate?code=BBBB-BBBB", null, null, session, 404);
+        send("post", "/activate", "/activate", null, "action=approve&code=" + pendingCode, sessionForm, 403);
+        call("post", "/activate", null, "{}", 400);
+        kernel.clock().advance(java.time.Duration.ofSeconds(pending.get("expires_in").asInt() + 1));
+        send("get", "/activate", "/activate?code=" + pendingCode, null, null, session, 410);
+        call("post", "/oauth/device/approve", deviceOwner, Map.of("user_code", pendingCode), 410);
+        call("post", "/oauth/device/token", null, Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", pending.get("device_code").asString()), 410);
+
         Set<String> missing = new TreeSet<>(documentedOperations());
         missing.removeAll(checked);
         assertThat(missing).as("documented operations this test never exercised: add a request for each").isEmpty();

@@ -152,10 +152,16 @@ class OpenApiTest {
             for (var r : responses.properties()) {
                 JsonNode response = deref(r.getValue());
                 if (r.getKey().compareTo("400") >= 0 && !r.getKey().equals("503")) {
-                    JsonNode codes = response.path("content").path("application/problem+json").path("schema").path("allOf")
+                    JsonNode content = response.path("content");
+                    JsonNode codes = content.path("application/problem+json").path("schema").path("allOf")
                             .path(1).path("properties").path("code").path("enum");
-                    if (codes.isEmpty()) {
-                        problems.add(where + " " + r.getKey() + ": an error answer needs a problem+json schema with its codes");
+                    // The OAuth endpoints answer RFC 6749 errors ({"error":...}); /activate answers pages.
+                    JsonNode oauthErrors = content.path("application/json").path("schema").path("allOf")
+                            .path(1).path("properties").path("error").path("enum");
+                    boolean page = content.size() == 1 && content.has("text/html");
+                    if (codes.isEmpty() && oauthErrors.isEmpty() && !page) {
+                        problems.add(where + " " + r.getKey() + ": an error answer needs a problem+json schema with its codes"
+                                + " (or, for OAuth endpoints, an RFC 6749 error schema with its errors)");
                     }
                 }
             }
