@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
                 "  CHAOJIYUYAN_DB_POOL_SIZE (10)      CHAOJIYUYAN_PUBLIC_URL (http://host:port)",
                 "  CHAOJIYUYAN_ADMIN_EMAIL (admin@localhost), CHAOJIYUYAN_ADMIN_PASSWORD (generated, shown once)",
                 "  CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE (false)  CHAOJIYUYAN_MAX_BODY_BYTES (1048576)",
-                "  CHAOJIYUYAN_SWEEP_INTERVAL_MS (1000)  CHAOJIYUYAN_RATE_LIMIT_PER_SECOND (100 per key; 0 = off)"})
+                "  CHAOJIYUYAN_SWEEP_INTERVAL_MS (1000)  CHAOJIYUYAN_RATE_LIMIT_PER_SECOND (100 per key; 0 = off)",
+                "  CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS (5)",
+                "  CHAOJIYUYAN_SECRET_KEY (seals webhook secrets; default: webhook.key in the data dir)"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -26,6 +26,7 @@ import com.chaojiyuyan.kernel.ops.OperationsRoutes;
 import com.chaojiyuyan.kernel.signals.Signals;
 import com.chaojiyuyan.kernel.storage.Database;
 import com.chaojiyuyan.kernel.storage.Ids;
+import com.chaojiyuyan.kernel.webhooks.WebhookFeature;
 import com.chaojiyuyan.kernel.workers.AvailableJobs;
 import com.chaojiyuyan.kernel.workers.LeaseSweeper;
 import com.chaojiyuyan.kernel.workers.Leases;
@@ -70,6 +71,7 @@ public final class KernelServer implements AutoCloseable {
     private final DataLock dataLock;
     private final Signals signals;
     private final LeaseSweeper sweeper;
+    private final WebhookFeature webhooks;
     private final Javalin app;
     private final AdminBootstrap.Outcome bootstrap;
     private final List<Route> routes;
@@ -88,8 +90,11 @@ public final class KernelServer implements AutoCloseable {
             this.signals = Signals.forDatabase(db, config.dbUrl());
             JobStore jobStore = new JobStore(db.dialect());
             KernelMetrics metrics = new KernelMetrics(db, jobStore, signals.workWaiters());
-            JobTransitions transitions = new JobTransitions(jobStore, signals, settlement, metrics);
             JobViews views = new JobViews(this::publicUrl);
+            this.webhooks = new WebhookFeature(db, config, views, clock);
+            // Credits first, then the webhook outbox: both in the transaction that settles a job.
+            JobTransitions transitions = new JobTransitions(jobStore, signals,
+                    SettlementHooks.all(List.of(settlement, webhooks.outbox())), metrics);
             Jobs jobs = new Jobs(db, jobStore, transitions, catalog, schemas, signals.jobWatchers(), clock);
             WorkerRegistry registry = new WorkerRegistry(db);
             Leases leases = new Leases(db, jobStore, transitions, catalog, schemas, registry, clock);
@@ -109,6 +114,7 @@ public final class KernelServer implements AutoCloseable {
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
                 new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
                 new JobRoutes(jobs, views, maxBody).register(api);
+                webhooks.register(api, jobs, maxBody);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });
             this.routes = registered;
@@ -117,6 +123,7 @@ public final class KernelServer implements AutoCloseable {
                     : "http://" + (config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host())
                     + ":" + app.port();
             sweeper.start(config.sweepIntervalMillis());
+            webhooks.start(transitions, config.sweepIntervalMillis());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -297,6 +304,9 @@ public final class KernelServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
         if (signals != null) {
             signals.close();

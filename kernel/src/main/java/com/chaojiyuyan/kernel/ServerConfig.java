@@ -24,6 +24,9 @@ import java.util.Map;
  * @param sweepIntervalMillis how often leases and TTLs are swept (CHAOJIYUYAN_SWEEP_INTERVAL_MS, default 1000)
  * @param rateLimitPerSecond requests per second per agent key or session (CHAOJIYUYAN_RATE_LIMIT_PER_SECOND,
  *                           default 100; bursts up to twice that; 0 turns the limit off)
+ * @param webhookRetryBaseSeconds first webhook retry delay, doubling per attempt (CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS, default 5)
+ * @param secretKey          base64 of 32 bytes sealing webhook secrets at rest (CHAOJIYUYAN_SECRET_KEY; default the
+ *                           file webhook.key in dataDir, created once; several nodes must share one key)
  */
 public record ServerConfig(
         String host,
@@ -37,7 +40,16 @@ public record ServerConfig(
         boolean webhookAllowPrivate,
         long maxBodyBytes,
         long sweepIntervalMillis,
-        int rateLimitPerSecond) {
+        int rateLimitPerSecond,
+        int webhookRetryBaseSeconds,
+        String secretKey) {
+
+    @Override
+    public String toString() {
+        // The key must never reach a log line through a printed config.
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", db=" + dbUrl.replaceAll("(?i)(password=)[^&]*", "$1***")
+                + ", webhookAllowPrivate=" + webhookAllowPrivate + ", secretKey=" + (secretKey == null ? "file" : "***") + "]";
+    }
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -61,22 +73,24 @@ public record ServerConfig(
                 bool(env, "CHAOJIYUYAN_WEBHOOK_ALLOW_PRIVATE", false),
                 integer(env, "CHAOJIYUYAN_MAX_BODY_BYTES", 1 << 20, 1024, 1 << 30),
                 integer(env, "CHAOJIYUYAN_SWEEP_INTERVAL_MS", 1000, 10, 60_000),
-                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000));
+                integer(env, "CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
+                integer(env, "CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS", 5, 1, 3600),
+                value(env, "CHAOJIYUYAN_SECRET_KEY", null));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, webhookRetryBaseSeconds, secretKey);
     }
 
     public ServerConfig withHost(String newHost) {
         return new ServerConfig(newHost, port, dataDir, dbUrl, dbPoolSize, publicUrl, adminEmail, adminPassword,
-                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, webhookRetryBaseSeconds, secretKey);
     }
 
     public ServerConfig withDataDir(Path dir, String newDbUrl) {
         return new ServerConfig(host, port, dir, newDbUrl == null ? jdbcUrl(null, dir) : jdbcUrl(newDbUrl, dir), dbPoolSize,
-                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond);
+                publicUrl, adminEmail, adminPassword, webhookAllowPrivate, maxBodyBytes, sweepIntervalMillis, rateLimitPerSecond, webhookRetryBaseSeconds, secretKey);
     }
 
     public boolean isSqlite() {

@@ -1,0 +1,70 @@
+package com.chaojiyuyan.kernel.webhooks;
+
+import com.chaojiyuyan.kernel.ServerConfig;
+import com.chaojiyuyan.kernel.http.Api;
+import com.chaojiyuyan.kernel.jobs.JobTransitions;
+import com.chaojiyuyan.kernel.jobs.JobViews;
+import com.chaojiyuyan.kernel.jobs.Jobs;
+import com.chaojiyuyan.kernel.jobs.SettlementHooks;
+import com.chaojiyuyan.kernel.storage.Database;
+import java.time.Clock;
+
+/**
+ * Signed webhooks, wired: the outbox joins the settlement transaction (so it exists before the job state
+ * machine), the dispatcher needs that state machine for its job events (so it starts after it).
+ */
+public final class WebhookFeature implements AutoCloseable {
+    private final Database db;
+    private final WebhookStore store;
+    private final Webhooks webhooks;
+    private final TargetGuard guard;
+    private final WebhookOutbox outbox;
+    private final Clock clock;
+    private final int retryBaseSeconds;
+    private volatile WebhookDispatcher dispatcher;
+
+    public WebhookFeature(Database db, ServerConfig config, JobViews views, Clock clock) {
+        this.db = db;
+        this.store = new WebhookStore(db.dialect());
+        this.guard = new TargetGuard(config.webhookAllowPrivate());
+        this.webhooks = new Webhooks(db, store, SecretBox.load(config.secretKey(), config.dataDir()), guard, clock);
+        this.clock = clock;
+        this.retryBaseSeconds = config.webhookRetryBaseSeconds();
+        this.outbox = new WebhookOutbox(store, views, clock, this::wake);
+    }
+
+    /** Writes the deliveries of a settling job, in its transaction. */
+    public SettlementHooks outbox() {
+        return outbox;
+    }
+
+    public TargetGuard guard() {
+        return guard;
+    }
+
+    /** Starts this node's delivery loop. */
+    public void start(JobTransitions transitions, long intervalMillis) {
+        WebhookDispatcher d = new WebhookDispatcher(db, store, webhooks, guard, transitions, clock, retryBaseSeconds);
+        d.start(intervalMillis);
+        this.dispatcher = d;
+    }
+
+    public void register(Api api, Jobs jobs, long maxBodyBytes) {
+        new WebhookRoutes(webhooks, store, db, jobs, maxBodyBytes).register(api);
+    }
+
+    private void wake() {
+        WebhookDispatcher d = dispatcher;
+        if (d != null) {
+            d.wake();
+        }
+    }
+
+    @Override
+    public void close() {
+        WebhookDispatcher d = dispatcher;
+        if (d != null) {
+            d.close();
+        }
+    }
+}
