@@ -113,7 +113,7 @@ public final class KernelServer implements AutoCloseable {
                 new CatalogRoutes(catalog, schemas, clock, maxBody).register(api);
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
                 new WorkerRoutes(registry, available, leases, views, clock, maxBody).register(api);
-                new JobRoutes(jobs, views, maxBody).register(api);
+                new JobRoutes(jobs, views, maxBody, webhooks.guard()::checkCallback).register(api);
                 webhooks.register(api, jobs, maxBody);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
             });

@@ -30,17 +30,34 @@ public final class TargetGuard {
         if (uri == null) {
             throw ApiException.badRequest("invalid_webhook_url", "'" + member + "' must be an absolute http or https URL");
         }
-        if (!allowPrivate && isLiteralAddress(uri.getHost())) {
-            try {
-                if (isRefused(InetAddress.getByName(stripBrackets(uri.getHost())))) {
-                    throw ApiException.unprocessable("webhook_target_refused", "'" + member + "' points at a private, loopback"
-                            + " or link-local address; this server does not send webhooks there");
-                }
-            } catch (UnknownHostException e) {
-                throw ApiException.badRequest("invalid_webhook_url", "'" + member + "' has an invalid address");
-            }
+        refuseLiteral(uri.getHost(), member);
+        return url;
+    }
+
+    /** Checks a job's callback URL (already checked for shape by the job routes) for a refused literal host. */
+    public String checkCallback(String url) {
+        try {
+            refuseLiteral(new URI(url).getHost(), "callback_url");
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("invalid_callback_url", "'callback_url' must be an absolute http or https URL");
         }
         return url;
+    }
+
+    private void refuseLiteral(String host, String member) {
+        if (allowPrivate || host == null || !isLiteralAddress(host)) {
+            return;
+        }
+        boolean refused;
+        try {
+            refused = isRefused(InetAddress.getByName(stripBrackets(host)));
+        } catch (UnknownHostException e) {
+            refused = true; // not an address after all: nothing to send to
+        }
+        if (refused) {
+            throw ApiException.unprocessable("webhook_target_refused", "'" + member + "' points at a private, loopback"
+                    + " or link-local address; this server does not send webhooks there");
+        }
     }
 
     /** At delivery: the reason the resolved target is refused, or null when it may be sent to. */

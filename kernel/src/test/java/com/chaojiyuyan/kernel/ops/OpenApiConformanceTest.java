@@ -192,6 +192,8 @@ class OpenApiConformanceTest {
         String hooked = "/kernel-jobs/" + call("post", "/kernel-jobs", callerKey, Map.of("capability_key", cap,
                 "input", Map.of("text", "hooked"), "callback_url", "https://example.invalid/callback"), 201).get("id").asString();
         call("post", "/kernel-jobs/{job_id}/cancel", hooked + "/cancel", callerKey, null, 200);
+        call("post", "/kernel-jobs", callerKey, Map.of("capability_key", cap, "input", Map.of("text", "x"),
+                "callback_url", "http://169.254.169.254/latest"), 422);
         JsonNode deliveries = call("get", "/kernel-jobs/{job_id}/deliveries", hooked + "/deliveries", callerKey, null, 200).json();
         assertThat(deliveries.get("items")).hasSize(2);
         call("get", "/kernel-jobs/{job_id}/deliveries", "/kernel-jobs/job_01JXKZ6Q4M3V8W2R5T7Y9B1C3D/deliveries", owner, null, 404);

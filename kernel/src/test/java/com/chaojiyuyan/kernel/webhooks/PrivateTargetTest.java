@@ -35,6 +35,16 @@ class PrivateTargetTest extends ContractTest {
         assertThat(kernel.api().get("/webhook-endpoints", owner.token()).json().get("items")).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1:9/hook", "http://[::1]/", "http://169.254.169.254/", "http://10.1.2.3/"})
+    void aJobsCallbackUrlAtALiteralPrivateAddressIsRefused(String url) {
+        TestKernel.Agent caller = kernel.newAgent();
+        assertProblem(kernel.api().post("/kernel-jobs", caller.key(), Map.of("capability_key", "test.echo.v1",
+                "input", Map.of("text", "hi"), "callback_url", url)), 422, "webhook_target_refused");
+        HttpApi.Response jobs = kernel.api().get("/kernel-jobs", caller.key());
+        assertThat(jobs.json().get("items")).isEmpty();
+    }
+
     @Test
     void aPublicAddressIsAccepted() {
         TestKernel.Owner owner = kernel.newOwner();
