@@ -9,10 +9,7 @@ import com.chaojiyuyan.kernel.http.JsonBody;
 import com.chaojiyuyan.kernel.jobs.Jobs;
 import com.chaojiyuyan.kernel.storage.Database;
 import io.javalin.http.Context;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -83,12 +80,10 @@ public final class WebhookRoutes {
     private void deliveries(Context ctx, Principal caller) {
         String jobId = ctx.pathParam("job_id");
         jobs.getOwn(caller, jobId); // scoped like the job: 404 for anyone but its caller and owner
-        List<WebhookStore.Delivery> deliveries = db.read(h -> store.deliveriesOfJob(h, jobId));
-        Map<String, List<WebhookStore.Attempt>> attempts = db.read(h -> store.attemptsOfJob(h, jobId)).stream()
-                .collect(Collectors.groupingBy(WebhookStore.Attempt::deliveryId));
         ObjectNode out = Json.object();
         ArrayNode items = out.putArray("items");
-        for (WebhookStore.Delivery d : deliveries) {
+        for (WebhookStore.Listed listed : db.read(h -> store.deliveriesOfJob(h, jobId))) {
+            WebhookStore.Delivery d = listed.delivery();
             ObjectNode item = items.addObject();
             item.put("id", d.id());
             item.put("job_id", d.jobId());
@@ -103,7 +98,7 @@ public final class WebhookRoutes {
             item.put("created_at", Json.time(d.createdAt()));
             item.put("finished_at", Json.time(d.finishedAt()));
             ArrayNode list = item.putArray("attempts");
-            for (WebhookStore.Attempt a : attempts.getOrDefault(d.id(), List.of())) {
+            for (WebhookStore.Attempt a : listed.attempts()) {
                 ObjectNode entry = list.addObject();
                 entry.put("attempt", a.attempt());
                 entry.put("at", Json.time(a.at()));

@@ -184,19 +184,40 @@ final class WebhookStore {
                 .execute();
     }
 
-    List<Delivery> deliveriesOfJob(Handle h, String jobId) {
-        return h.createQuery("SELECT " + DELIVERY_COLUMNS + " FROM webhook_deliveries WHERE job_id = :job ORDER BY id")
-                .bind("job", jobId).map((rs, ctx) -> delivery(rs)).list();
+    /** A delivery with its attempts, oldest first. */
+    record Listed(Delivery delivery, List<Attempt> attempts) {
     }
 
-    List<Attempt> attemptsOfJob(Handle h, String jobId) {
-        return h.createQuery("SELECT a.delivery_id, a.attempt, a.at, a.status_code, a.error, a.duration_ms"
-                        + " FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id"
-                        + " WHERE d.job_id = :job ORDER BY a.delivery_id, a.attempt")
+    /**
+     * A job's deliveries with their attempts, in one statement so both come from one snapshot: a
+     * delivery is never listed in a state its attempts contradict (an attempt recorded, its outcome not).
+     */
+    List<Listed> deliveriesOfJob(Handle h, String jobId) {
+        java.util.Map<String, Listed> out = new java.util.LinkedHashMap<>();
+        h.createQuery("SELECT d.id, d.job_id, d.owner_id, d.endpoint_id, d.url, d.event_type, d.payload, d.status,"
+                        + " d.attempts, d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.updated_at,"
+                        + " d.finished_at, a.attempt AS a_attempt, a.at AS a_at, a.status_code AS a_status_code,"
+                        + " a.error AS a_error, a.duration_ms AS a_duration_ms"
+                        + " FROM webhook_deliveries d LEFT JOIN webhook_attempts a ON a.delivery_id = d.id"
+                        + " WHERE d.job_id = :job ORDER BY d.id, a.attempt")
                 .bind("job", jobId)
-                .map((rs, ctx) -> new Attempt(rs.getString(1), rs.getInt(2), rs.getLong(3), nullableInt(rs, 4),
-                        rs.getString(5), rs.getLong(6)))
+                .map((rs, ctx) -> {
+                    Listed listed = out.computeIfAbsent(rs.getString("id"), id -> {
+                        try {
+                            return new Listed(delivery(rs), new ArrayList<>());
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    Integer attempt = nullableInt(rs, "a_attempt");
+                    if (attempt != null) {
+                        listed.attempts().add(new Attempt(listed.delivery().id(), attempt, rs.getLong("a_at"),
+                                nullableInt(rs, "a_status_code"), rs.getString("a_error"), rs.getLong("a_duration_ms")));
+                    }
+                    return listed;
+                })
                 .list();
+        return List.copyOf(out.values());
     }
 
     // ---- mapping -----------------------------------------------------------------------------------
@@ -220,8 +241,4 @@ final class WebhookStore {
         return rs.wasNull() ? null : v;
     }
 
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
-        int v = rs.getInt(column);
-        return rs.wasNull() ? null : v;
-    }
 }

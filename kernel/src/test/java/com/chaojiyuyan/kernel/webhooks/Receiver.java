@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A real HTTP webhook receiver on loopback: records every request it gets, and answers each with the
- * next queued status (200 when none is queued), optionally with a Location header.
+ * next queued status (when none is queued, 200 or the status set by {@link #otherwiseAnswer}), optionally with a Location header.
  */
 final class Receiver implements AutoCloseable {
     /** One request as received: its path, headers (names lower-cased) and raw body. */
@@ -42,6 +42,7 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    private volatile int otherwise = 200;
 
     private Receiver(HttpServer server) {
         this.server = server;
@@ -61,7 +62,7 @@ final class Receiver implements AutoCloseable {
                 exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), new ArrayList<>(v)));
                 receiver.requests.add(new Request(exchange.getRequestURI().getPath(), headers, body));
                 Answer answer = receiver.answers.poll();
-                int status = answer == null ? 200 : answer.status();
+                int status = answer == null ? receiver.otherwise : answer.status();
                 if (answer != null && answer.location() != null) {
                     exchange.getResponseHeaders().add("Location", answer.location());
                 }
@@ -78,6 +79,12 @@ final class Receiver implements AutoCloseable {
     /** Answers the next request with {@code status}. */
     Receiver thenAnswer(int status) {
         answers.add(new Answer(status, null));
+        return this;
+    }
+
+    /** Answers every request not given a queued answer with {@code status}. */
+    Receiver otherwiseAnswer(int status) {
+        otherwise = status;
         return this;
     }
 

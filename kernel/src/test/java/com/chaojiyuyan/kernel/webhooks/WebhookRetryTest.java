@@ -59,7 +59,7 @@ class WebhookRetryTest extends WebhookContractTest {
             assertThat(got.stream().map(r -> r.header("webhook-id")).distinct()).hasSize(1);
 
             // Nothing more after the 2xx, however much time passes: a later delivery arrives, this one does not again.
-            kernel.clock().advance(Duration.ofDays(1));
+            kernel.clock().advance(Duration.ofHours(6)); // past the longest backoff; under a day, so sessions stay valid
             settledJob(kernel, caller, receiver.url("/later"));
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requestsTo("/later").size() == 1);
             assertThat(receiver.requestsTo("/flaky")).hasSize(3);
@@ -111,6 +111,25 @@ class WebhookRetryTest extends WebhookContractTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requestsTo("/marker").size() == 1);
             assertThat(WebhookTestKernel.deliveries(kernel, caller.key(), marker)).hasSize(1);
             assertThat(receiver.requestsTo("/gone")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDeletedEndpointsPendingDeliveryIsDroppedNotRetried() {
+        try (Receiver receiver = Receiver.start().thenAnswer(500)) {
+            TestKernel.Owner owner = kernel.newOwner();
+            TestKernel.Agent caller = kernel.newAgent(owner, "caller");
+            String endpointId = createEndpoint(kernel, owner.token(), receiver.url("/removed")).get("id").asString();
+            String jobId = settledJob(kernel, caller, null);
+            awaitDelivery(kernel, caller.key(), jobId, d -> d.get("attempts").size() == 1);
+            assertThat(kernel.api().delete("/webhook-endpoints/" + endpointId, owner.token()).status()).isEqualTo(204);
+
+            kernel.clock().advance(Duration.ofSeconds(7));
+            JsonNode dropped = awaitDelivery(kernel, caller.key(), jobId, d -> d.get("status").asString().equals("failed"));
+            assertThat(dropped.get("last_error").asString()).contains("deleted");
+            assertThat(dropped.get("attempts")).hasSize(2);
+            assertThat(dropped.get("attempts").get(1).get("status_code").isNull()).isTrue();
+            assertThat(receiver.requestsTo("/removed")).hasSize(1);
         }
     }
 }
