@@ -103,6 +103,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         List<WebhookStore.Delivery> batch;
         do {
             long now = clock.millis();
+            if (!db.read(h -> store.anyDue(h, now))) {
+                return attempts;
+            }
             batch = db.transaction(h -> store.claimDue(h, now, now + CLAIM_LEASE_MILLIS, BATCH));
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (WebhookStore.Delivery d : batch) {

@@ -138,6 +138,12 @@ final class WebhookStore {
                 .execute();
     }
 
+    /** Whether any delivery is due: a plain read, so an idle tick takes no write lock (SQLite has one). */
+    boolean anyDue(Handle h, long now) {
+        return h.createQuery("SELECT 1 FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= :now LIMIT 1")
+                .bind("now", now).mapTo(Integer.class).findOne().isPresent();
+    }
+
     /**
      * Claims up to {@code limit} due deliveries for one attempt each: the attempt is counted and the row
      * is pushed to {@code leaseUntil}, so no other node (nor this one) sends it again before this attempt
