@@ -8,12 +8,15 @@ import com.chaojiyuyan.kernel.jobs.Jobs;
 import com.chaojiyuyan.kernel.jobs.SettlementHooks;
 import com.chaojiyuyan.kernel.storage.Database;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Signed webhooks, wired: the outbox joins the settlement transaction (so it exists before the job state
  * machine), the dispatcher needs that state machine for its job events (so it starts after it).
  */
 public final class WebhookFeature implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebhookFeature.class);
     private final Database db;
     private final WebhookStore store;
     private final Webhooks webhooks;
@@ -27,6 +30,10 @@ public final class WebhookFeature implements AutoCloseable {
         this.db = db;
         this.store = new WebhookStore(db.dialect());
         this.guard = new TargetGuard(config.webhookAllowPrivate());
+        if (config.secretKey() == null && !config.isSqlite()) {
+            log.warn("CHAOJIYUYAN_SECRET_KEY is not set: webhook secrets are sealed with {}; every node of this database"
+                    + " must use the same key", config.dataDir().resolve(SecretBox.KEY_FILE));
+        }
         this.webhooks = new Webhooks(db, store, SecretBox.load(config.secretKey(), config.dataDir()), guard, clock);
         this.clock = clock;
         this.retryBaseSeconds = config.webhookRetryBaseSeconds();
