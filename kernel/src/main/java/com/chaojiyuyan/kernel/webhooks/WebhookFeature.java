@@ -31,7 +31,7 @@ public final class WebhookFeature implements AutoCloseable {
         this.store = new WebhookStore(db.dialect());
         this.guard = new TargetGuard(config.webhookAllowPrivate());
         if (config.secretKey() == null && !config.isSqlite()) {
-            log.warn("CHAOJIYUYAN_SECRET_KEY is not set: webhook secrets are sealed with {}; every node of this database"
+            log.info("CHAOJIYUYAN_SECRET_KEY is not set: webhook secrets are sealed with {}; every node of this database"
                     + " must use the same key", config.dataDir().resolve(SecretBox.KEY_FILE));
         }
         this.webhooks = new Webhooks(db, store, SecretBox.load(config.secretKey(), config.dataDir()), guard, clock);
