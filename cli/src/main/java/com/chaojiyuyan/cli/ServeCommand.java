@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
                 "  CHAOJIYUYAN_PLATFORM_FEE_PERCENT (0; the platform's share of each paid job's price)",
                 "  CHAOJIYUYAN_BLOB_DIR (<data dir>/blobs; shared by every node of one PostgreSQL database)",
                 "  CHAOJIYUYAN_MAX_ARTIFACT_BYTES (10485760)  CHAOJIYUYAN_MAX_SUBMIT_BYTES (33554432)",
-                "  CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS (900)  CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS (5)"})
+                "  CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS (900)  CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS (5)",
+                "  CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS (5)",
+                "  CHAOJIYUYAN_SECRET_KEY (seals webhook secrets; default: webhook.key in the data dir)"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -35,6 +35,7 @@ import com.chaojiyuyan.kernel.ops.OperationsRoutes;
 import com.chaojiyuyan.kernel.signals.Signals;
 import com.chaojiyuyan.kernel.storage.Database;
 import com.chaojiyuyan.kernel.storage.Ids;
+import com.chaojiyuyan.kernel.webhooks.WebhookFeature;
 import com.chaojiyuyan.kernel.workers.AvailableJobs;
 import com.chaojiyuyan.kernel.workers.LeaseSweeper;
 import com.chaojiyuyan.kernel.workers.Leases;
@@ -79,6 +80,7 @@ public final class KernelServer implements AutoCloseable {
     private final DataLock dataLock;
     private final Signals signals;
     private final LeaseSweeper sweeper;
+    private final WebhookFeature webhooks;
     private final Javalin app;
     private final AdminBootstrap.Outcome bootstrap;
     private final List<Route> routes;
@@ -97,13 +99,17 @@ public final class KernelServer implements AutoCloseable {
             this.signals = Signals.forDatabase(db, config.dbUrl());
             JobStore jobStore = new JobStore(db.dialect());
             KernelMetrics metrics = new KernelMetrics(db, jobStore, signals.workWaiters());
-            // The ledger first: a hold it refuses rolls the job back before any other feature reacts to it.
+            Artifacts artifacts = new Artifacts(db, new ArtifactStore(), new FileBlobStore(config.blobDir()), this::publicUrl);
+            JobViews views = new JobViews(this::publicUrl, artifacts);
+            // A webhook's payload is the settling job as its caller sees it, read through the settling
+            // transaction, so it includes the artifacts that transaction wrote.
+            this.webhooks = new WebhookFeature(db, config, (tx, job) -> views.caller(job, artifacts.of(tx, job)), clock);
+            // In the transaction that settles a job: credits first (a hold the ledger refuses rolls the job
+            // back before any other feature reacts to it), then any given hooks, then the webhook outbox.
             Ledger ledger = new Ledger(db, config.platformFeePercent(), clock);
             JobTransitions transitions = new JobTransitions(jobStore, signals,
-                    SettlementHooks.all(List.of(ledger, settlement)), metrics);
+                    SettlementHooks.all(List.of(ledger, settlement, webhooks.outbox())), metrics);
             Jobs jobs = new Jobs(db, jobStore, transitions, catalog, schemas, signals.jobWatchers(), clock);
-            Artifacts artifacts = new Artifacts(db, new ArtifactStore(), new FileBlobStore(config.blobDir()), jobs, this::publicUrl);
-            JobViews views = new JobViews(this::publicUrl, artifacts);
             WorkerRegistry registry = new WorkerRegistry(db);
             Leases leases = new Leases(db, jobStore, transitions, catalog, schemas, registry, artifacts, clock);
             AvailableJobs available = new AvailableJobs(db, jobStore, signals.workWaiters(), registry, clock);
@@ -124,9 +130,10 @@ public final class KernelServer implements AutoCloseable {
                 // Before the caller routes: /kernel-jobs/available must not match /kernel-jobs/{job_id}.
                 new WorkerRoutes(registry, available, leases, views, clock, maxBody, config.maxSubmitBytes(),
                         config.maxArtifactBytes()).register(api);
-                new JobRoutes(jobs, views, maxBody).register(api);
+                new JobRoutes(jobs, views, maxBody, webhooks.guard()::checkCallback).register(api);
                 new LedgerRoutes(ledger, maxBody).register(api);
-                new ArtifactRoutes(artifacts).register(api);
+                new ArtifactRoutes(artifacts, jobs).register(api);
+                webhooks.register(api, jobs, maxBody);
                 new DeviceFlowRoutes(deviceFlow, this::publicUrl, config.publicUrl() != null, maxBody).register(api, cfg.routes);
                 new ActivatePage(deviceFlow, accounts, throttle, clock, httpsPublicUrl, maxBody).register(cfg.routes);
                 new OperationsRoutes(db, metrics, this::publicUrl).register(cfg.routes);
@@ -137,6 +144,7 @@ public final class KernelServer implements AutoCloseable {
                     : "http://" + (config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host())
                     + ":" + app.port();
             sweeper.start(config.sweepIntervalMillis());
+            webhooks.start(transitions, config.sweepIntervalMillis());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -319,6 +327,9 @@ public final class KernelServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
         }
         if (signals != null) {
             signals.close();

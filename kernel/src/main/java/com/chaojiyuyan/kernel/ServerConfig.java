@@ -34,6 +34,9 @@ import java.util.Map;
  * @param deviceCodeTtlSeconds how long a device-flow code pair stays usable (CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS, default 900)
  * @param devicePollIntervalSeconds the polling interval a device-flow client is given (CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS,
  *                           default 5)
+ * @param webhookRetryBaseSeconds first webhook retry delay, doubling per attempt (CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS, default 5)
+ * @param secretKey          base64 of 32 bytes sealing webhook secrets at rest (CHAOJIYUYAN_SECRET_KEY; default the
+ *                           file webhook.key in dataDir, created once; several nodes must share one key)
  */
 public record ServerConfig(
         String host,
@@ -53,7 +56,16 @@ public record ServerConfig(
         long maxArtifactBytes,
         long maxSubmitBytes,
         int deviceCodeTtlSeconds,
-        int devicePollIntervalSeconds) {
+        int devicePollIntervalSeconds,
+        int webhookRetryBaseSeconds,
+        String secretKey) {
+
+    @Override
+    public String toString() {
+        // The key must never reach a log line through a printed config.
+        return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", db=" + dbUrl.replaceAll("(?i)(password=)[^&]*", "$1***")
+                + ", webhookAllowPrivate=" + webhookAllowPrivate + ", secretKey=" + (secretKey == null ? "file" : "***") + "]";
+    }
 
     public static ServerConfig fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -91,7 +103,9 @@ public record ServerConfig(
                 integer(env, "CHAOJIYUYAN_MAX_ARTIFACT_BYTES", 10 << 20, 0, 64 << 20),
                 maxSubmit,
                 integer(env, "CHAOJIYUYAN_DEVICE_CODE_TTL_SECONDS", 900, 60, 86_400),
-                integer(env, "CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", 5, 1, 60));
+                integer(env, "CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", 5, 1, 60),
+                integer(env, "CHAOJIYUYAN_WEBHOOK_RETRY_BASE_SECONDS", 5, 1, 3600),
+                value(env, "CHAOJIYUYAN_SECRET_KEY", null));
     }
 
     public boolean isSqlite() {

@@ -2,6 +2,7 @@ package com.chaojiyuyan.kernel.artifacts;
 
 import com.chaojiyuyan.kernel.http.Api;
 import com.chaojiyuyan.kernel.http.Api.Access;
+import com.chaojiyuyan.kernel.jobs.Jobs;
 import io.javalin.http.Context;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,14 +11,19 @@ import java.nio.charset.StandardCharsets;
 /** {@code GET /kernel-jobs/{job_id}/artifacts/{artifact_id}}: an inline artifact's bytes. */
 public final class ArtifactRoutes {
     private final Artifacts artifacts;
+    private final Jobs jobs;
 
-    public ArtifactRoutes(Artifacts artifacts) {
+    public ArtifactRoutes(Artifacts artifacts, Jobs jobs) {
         this.artifacts = artifacts;
+        this.jobs = jobs;
     }
 
     public void register(Api api) {
-        api.get("/kernel-jobs/{job_id}/artifacts/{artifact_id}", Access.ANY, (ctx, caller) ->
-                download(ctx, artifacts.find(caller, ctx.pathParam("job_id"), ctx.pathParam("artifact_id"))));
+        api.get("/kernel-jobs/{job_id}/artifacts/{artifact_id}", Access.ANY, (ctx, caller) -> {
+            // Scoped like the job (404 when it is not the caller's to see), then like the artifact.
+            Jobs.Visible visible = jobs.getVisible(caller, ctx.pathParam("job_id"));
+            download(ctx, artifacts.find(caller, visible, ctx.pathParam("artifact_id")));
+        });
     }
 
     private void download(Context ctx, Artifact artifact) throws Exception {

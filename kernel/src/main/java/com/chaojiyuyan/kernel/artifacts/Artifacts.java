@@ -36,14 +36,12 @@ public final class Artifacts implements JobArtifacts {
     private final Database db;
     private final ArtifactStore store;
     private final BlobStore blobs;
-    private final Jobs jobs;
     private final Supplier<String> publicUrl;
 
-    public Artifacts(Database db, ArtifactStore store, BlobStore blobs, Jobs jobs, Supplier<String> publicUrl) {
+    public Artifacts(Database db, ArtifactStore store, BlobStore blobs, Supplier<String> publicUrl) {
         this.db = db;
         this.store = store;
         this.blobs = blobs;
-        this.jobs = jobs;
         this.publicUrl = publicUrl;
     }
 
@@ -121,9 +119,9 @@ public final class Artifacts implements JobArtifacts {
      * An artifact's row, if {@code caller} may read it: the job's caller (its agent or owner), or the
      * worker whose submit produced it. Anyone else gets the same 404 as for a missing artifact.
      */
-    public Artifact find(Principal caller, String jobId, String artifactId) {
-        Jobs.Visible visible = jobs.getVisible(caller, jobId);
+    public Artifact find(Principal caller, Jobs.Visible visible, String artifactId) {
         Job job = visible.job();
+        String jobId = job.id();
         boolean producer = caller instanceof Principal.Agent agent && agent.agentId().equals(job.workerAgentId());
         if (!visible.asCaller() && !producer) {
             throw ApiException.notFound("artifact");

@@ -16,6 +16,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -32,11 +33,18 @@ public final class JobRoutes {
     private final Jobs jobs;
     private final JobViews views;
     private final long maxBodyBytes;
+    private final UnaryOperator<String> callbackTarget;
 
     public JobRoutes(Jobs jobs, JobViews views, long maxBodyBytes) {
+        this(jobs, views, maxBodyBytes, UnaryOperator.identity());
+    }
+
+    /** {@code callbackTarget} may refuse a callback URL's target (the webhook guard: no private addresses). */
+    public JobRoutes(Jobs jobs, JobViews views, long maxBodyBytes, UnaryOperator<String> callbackTarget) {
         this.jobs = jobs;
         this.views = views;
         this.maxBodyBytes = maxBodyBytes;
+        this.callbackTarget = callbackTarget;
     }
 
     /** Registers the caller routes. {@code /kernel-jobs/available} must be registered before these. */
@@ -69,6 +77,9 @@ public final class JobRoutes {
         }
         String key = idempotencyKey(body.optionalString("idempotency_key"), ctx.header("Idempotency-Key"));
         String callback = callbackUrl(body.optionalString("callback_url"));
+        if (callback != null) {
+            callbackTarget.apply(callback);
+        }
         Jobs.Created created = jobs.create(caller, new Jobs.CreateRequest(capabilityKey, input, budget, key, callback));
         ctx.status(created.replayed() ? 200 : 201).json(views.caller(created.job()));
     }

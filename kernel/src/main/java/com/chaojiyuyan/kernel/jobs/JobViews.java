@@ -27,7 +27,8 @@ public final class JobViews {
         return jobs.stream().map(j -> caller(j, byJob.getOrDefault(j.id(), List.of()))).toList();
     }
 
-    private ObjectNode caller(Job j, List<ObjectNode> jobArtifacts) {
+    /** The caller view with artifacts read elsewhere (e.g. inside the transaction that wrote them). */
+    public ObjectNode caller(Job j, List<ObjectNode> jobArtifacts) {
         ObjectNode out = common(j, jobArtifacts);
         out.put("cost_nc", j.costNc());
         out.put("idempotency_key", j.idempotencyKey());

@@ -199,6 +199,30 @@ class OpenApiConformanceTest {
         call("get", "/kernel-jobs/{job_id}/artifacts/{artifact_id}", artifact, rival.key(), null, 404);
         call("get", "/kernel-jobs/{job_id}/artifacts/{artifact_id}", referenced, callerKey, null, 404);
 
+        // Webhooks
+        JsonNode endpoint = call("post", "/webhook-endpoints", owner,
+                Map.of("url", "https://example.invalid/hooks", "description", "conformance"), 201).json();
+        call("post", "/webhook-endpoints", callerKey, Map.of("url", "http://127.0.0.1/hook"), 422);
+        call("post", "/webhook-endpoints", owner, Map.of("url", "ftp://example.invalid/hook"), 400);
+        call("get", "/webhook-endpoints", callerKey, null, 200);
+        String endpointPath = "/webhook-endpoints/" + endpoint.get("id").asString();
+        call("post", "/webhook-endpoints/{endpoint_id}/rotate", endpointPath + "/rotate", owner, Map.of("grace_seconds", 60), 200);
+        call("post", "/webhook-endpoints/{endpoint_id}/rotate", endpointPath + "/rotate", owner, Map.of("grace_seconds", -1), 400);
+        call("get", "/me/webhook-secret", callerKey, null, 200);
+        call("post", "/me/webhook-secret/rotate", owner, Map.of(), 200);
+        call("post", "/me/webhook-secret/rotate", callerKey, "{\"grace_seconds\":", 400);
+        String hooked = "/kernel-jobs/" + call("post", "/kernel-jobs", callerKey, Map.of("capability_key", cap,
+                "input", Map.of("text", "hooked"), "callback_url", "https://example.invalid/callback"), 201).get("id").asString();
+        call("post", "/kernel-jobs/{job_id}/cancel", hooked + "/cancel", callerKey, null, 200);
+        call("post", "/kernel-jobs", callerKey, Map.of("capability_key", cap, "input", Map.of("text", "x"),
+                "callback_url", "http://169.254.169.254/latest"), 422);
+        JsonNode deliveries = call("get", "/kernel-jobs/{job_id}/deliveries", hooked + "/deliveries", callerKey, null, 200).json();
+        assertThat(deliveries.get("items")).hasSize(2);
+        call("get", "/kernel-jobs/{job_id}/deliveries", "/kernel-jobs/job_01JXKZ6Q4M3V8W2R5T7Y9B1C3D/deliveries", owner, null, 404);
+        call("delete", "/webhook-endpoints/{endpoint_id}", endpointPath, callerKey, null, 204);
+        call("delete", "/webhook-endpoints/{endpoint_id}", endpointPath, owner, null, 404);
+        call("post", "/webhook-endpoints/{endpoint_id}/rotate", endpointPath + "/rotate", owner, null, 404);
+
         call("post", "/auth/logout", owner, null, 204);
         call("get", "/me", owner, null, 401);
 
