@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The device-flow client (RFC 8628) against the spec's endpoints, offline: the instructions it prints,
  * polling at the server's interval, slow_down adding 5 s, 410 access_denied / expired_token, timeouts,
- * and the saved credentials. (End-to-end tests against the kernel follow once the server side lands.)
+ * and the saved credentials, with every server answer scripted (DeviceFlowLoginKernelTest runs the same
+ * login against the real kernel; slow_down is tested here because a client that waits as told never gets it).
  */
 class DeviceFlowLoginTest {
     private static final String GRANT = """

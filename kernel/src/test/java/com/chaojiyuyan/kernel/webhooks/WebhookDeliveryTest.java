@@ -66,6 +66,36 @@ class WebhookDeliveryTest extends WebhookContractTest {
         }
     }
 
+    /**
+     * The payload is the job as its caller sees it at settlement, read inside the settling transaction,
+     * so the artifacts written by that same submit are in it (another connection would not see them yet).
+     */
+    @Test
+    void theSettlementPayloadListsTheArtifactsOfTheSubmitThatSettledIt() {
+        try (Receiver receiver = Receiver.start()) {
+            TestKernel.Agent caller = kernel.newAgent();
+            String capability = kernel.newCapability();
+            TestKernel.Agent worker = kernel.newWorker(capability);
+            String jobId = kernel.api().post("/kernel-jobs", caller.key(), Map.of("capability_key", capability,
+                    "input", Map.of("text", "files"), "callback_url", receiver.url("/files"))).json().get("id").asString();
+            String run = kernel.bidAccepted(worker, jobId).get("task_run_id").asString();
+            byte[] bytes = {1, 2, 3, 4};
+            var submitted = kernel.api().post("/kernel-jobs/" + jobId + "/submit", worker.key(), Map.of(
+                    "task_run_id", run, "output", Map.of("echo", "files"),
+                    "artifacts", java.util.List.of(Map.of("name", "out.bin", "content_type", "application/octet-stream",
+                            "data_base64", java.util.Base64.getEncoder().encodeToString(bytes)))));
+            assertThat(submitted.status()).as(submitted.toString()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requestsTo("/files").size() == 1);
+            JsonNode listed = receiver.requestsTo("/files").get(0).json().get("data").get("artifacts");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("name").asString()).isEqualTo("out.bin");
+            assertThat(listed.get(0).get("size_bytes").asLong()).isEqualTo(4);
+            assertThat(listed.get(0).get("url").asString()).endsWith("/kernel-jobs/" + jobId + "/artifacts/"
+                    + listed.get(0).get("id").asString());
+        }
+    }
+
     @Test
     void everyActiveEndpointOfTheOwnerReceivesItsOwnSignedDelivery() {
         try (Receiver receiver = Receiver.start()) {
