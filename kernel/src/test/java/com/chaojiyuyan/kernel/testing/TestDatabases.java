@@ -50,7 +50,10 @@ public final class TestDatabases {
 
     public static String freshPostgres() {
         requirePostgres();
-        String name = "cjy_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        dropStaleOnce();
+        // The creation time in the name lets a later run drop what a killed run left behind.
+        String name = "cjy_test_" + (System.currentTimeMillis() / 1000) + "_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -58,6 +61,37 @@ public final class TestDatabases {
         }
         CREATED.add(name);
         return ADMIN_URL.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean STALE_DROPPED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Drops test databases more than two hours old: left by runs killed before their exit hook ran. */
+    private static void dropStaleOnce() {
+        if (!STALE_DROPPED.compareAndSet(false, true)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() / 1000 - 2 * 3600;
+        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+            List<String> stale = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'cjy\\_test\\_%'")) {
+                while (rs.next()) {
+                    String[] parts = rs.getString(1).split("_");
+                    // cjy_test_<epoch seconds>_<random>; older names (no time) count as stale too.
+                    if (parts.length != 4 || !parts[2].matches("\\d+") || Long.parseLong(parts[2]) < cutoff) {
+                        stale.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String name : stale) {
+                try {
+                    s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                } catch (SQLException ignored) {
+                    // another run may be dropping it too
+                }
+            }
+        } catch (SQLException ignored) {
+            // best effort
+        }
     }
 
     /** Skips the calling test when PostgreSQL is not reachable, except under CI, where that is a failure. */
@@ -78,20 +112,21 @@ public final class TestDatabases {
         }
     }
 
+    /** Drops this run's databases, a few at a time: one by one, a hundred of them outlast a slow machine's exit. */
     private static void dropAll() {
         if (CREATED.isEmpty()) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
             for (String name : CREATED) {
-                try {
-                    s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-                } catch (SQLException ignored) {
-                    // best effort: a leftover test database is harmless
-                }
+                pool.submit(() -> {
+                    try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+                        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                    } catch (SQLException ignored) {
+                        // best effort: a leftover test database is harmless
+                    }
+                });
             }
-        } catch (SQLException ignored) {
-            // best effort
         }
     }
 }
