@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.chaojiyuyan.kernel.testing.Db;
+import com.chaojiyuyan.kernel.testing.ContractTest;
 import com.chaojiyuyan.kernel.testing.HttpApi;
-import com.chaojiyuyan.kernel.testing.TestClock;
-import com.chaojiyuyan.kernel.testing.TestDatabases;
+import com.chaojiyuyan.kernel.testing.KernelSettings;
 import com.chaojiyuyan.kernel.testing.TestKernel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,11 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code KernelClient.loginDeviceFlow} against the real kernel's device flow: it prints the code, the
@@ -37,29 +31,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with a working client and a credentials file of mode 0600; a denied or expired code ends it with
  * DeviceFlowError. The kernel's poll interval is 1 s, so a login takes a poll or two.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Db.class)
-class DeviceFlowLoginKernelTest {
+@KernelSettings("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS=1")
+class DeviceFlowLoginKernelTest extends ContractTest {
     private static final Pattern CODE = Pattern.compile("Enter code: ([A-Z]{4}-[A-Z]{4})");
-
-    @Parameter
-    Db db;
 
     @TempDir
     Path home;
-
-    private static TestKernel kernel;
-
-    @BeforeParameterizedClassInvocation
-    static void start(Db db) {
-        kernel = TestKernel.startOn(TestDatabases.fresh(db), new TestClock(),
-                Map.of("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", "1"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        kernel.close();
-    }
 
     private record Login(CompletableFuture<KernelClient> client, ByteArrayOutputStream printed) {
         /** The user code the login printed, once it has printed it. */

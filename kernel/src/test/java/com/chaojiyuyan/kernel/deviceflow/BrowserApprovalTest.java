@@ -2,19 +2,13 @@ package com.chaojiyuyan.kernel.deviceflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.chaojiyuyan.kernel.testing.Db;
-import com.chaojiyuyan.kernel.testing.TestClock;
-import com.chaojiyuyan.kernel.testing.TestDatabases;
+import com.chaojiyuyan.kernel.testing.ContractTest;
+import com.chaojiyuyan.kernel.testing.KernelSettings;
 import com.chaojiyuyan.kernel.testing.TestKernel;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -22,32 +16,13 @@ import tools.jackson.databind.JsonNode;
  * on /activate, checks the code and approves; the program, polling with openid-client meanwhile,
  * receives its agent key.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Db.class)
 @Timeout(180)
-class BrowserApprovalTest {
-    @Parameter
-    Db db;
-
-    static TestKernel kernel;
-
+@KernelSettings("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS=1")
+class BrowserApprovalTest extends ContractTest {
     @BeforeAll
     static void nodeAndChromium() {
         NodeProject.require();
         NodeProject.requireChromium();
-    }
-
-    @BeforeParameterizedClassInvocation
-    static void startKernel(Db db) {
-        kernel = TestKernel.startOn(TestDatabases.fresh(db), new TestClock(), Map.of("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", "1"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopKernel() {
-        if (kernel != null) {
-            kernel.close();
-            kernel = null;
-        }
     }
 
     @Test

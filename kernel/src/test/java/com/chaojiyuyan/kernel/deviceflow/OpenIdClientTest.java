@@ -2,10 +2,9 @@ package com.chaojiyuyan.kernel.deviceflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.chaojiyuyan.kernel.testing.Db;
+import com.chaojiyuyan.kernel.testing.ContractTest;
 import com.chaojiyuyan.kernel.testing.HttpApi;
-import com.chaojiyuyan.kernel.testing.TestClock;
-import com.chaojiyuyan.kernel.testing.TestDatabases;
+import com.chaojiyuyan.kernel.testing.KernelSettings;
 import com.chaojiyuyan.kernel.testing.TestKernel;
 import java.time.Duration;
 import java.util.Map;
@@ -13,11 +12,6 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,31 +19,12 @@ import tools.jackson.databind.JsonNode;
  * URL: discovery, device authorization, polling, token. It runs in node against a real kernel (polling
  * interval 1 s, which openid-client waits before its first poll).
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Db.class)
 @Timeout(180)
-class OpenIdClientTest {
-    @Parameter
-    Db db;
-
-    static TestKernel kernel;
-
+@KernelSettings("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS=1")
+class OpenIdClientTest extends ContractTest {
     @BeforeAll
     static void node() {
         NodeProject.require();
-    }
-
-    @BeforeParameterizedClassInvocation
-    static void startKernel(Db db) {
-        kernel = TestKernel.startOn(TestDatabases.fresh(db), new TestClock(), Map.of("CHAOJIYUYAN_DEVICE_POLL_INTERVAL_SECONDS", "1"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stopKernel() {
-        if (kernel != null) {
-            kernel.close();
-            kernel = null;
-        }
     }
 
     @Test

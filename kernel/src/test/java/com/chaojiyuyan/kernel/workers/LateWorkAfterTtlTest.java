@@ -2,42 +2,21 @@ package com.chaojiyuyan.kernel.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.chaojiyuyan.kernel.testing.Db;
+import com.chaojiyuyan.kernel.testing.ContractTest;
 import com.chaojiyuyan.kernel.testing.HttpApi;
-import com.chaojiyuyan.kernel.testing.TestClock;
-import com.chaojiyuyan.kernel.testing.TestDatabases;
+import com.chaojiyuyan.kernel.testing.KernelSettings;
 import com.chaojiyuyan.kernel.testing.TestKernel;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
-import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The moment a job's time to live passes it is over for its worker too, not only once a sweeper has
  * marked it expired: a heartbeat, submit or fail then gets 410 job_terminal, just as a bid gets
  * bid_window_closed. This kernel's sweeper waits a minute, so every answer here comes before it.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Db.class)
-class LateWorkAfterTtlTest {
-    @Parameter
-    Db db;
-
-    private static TestKernel kernel;
-
-    @BeforeParameterizedClassInvocation
-    static void start(Db db) {
-        kernel = TestKernel.startOn(TestDatabases.fresh(db), new TestClock(), Map.of("CHAOJIYUYAN_SWEEP_INTERVAL_MS", "60000"));
-    }
-
-    @AfterParameterizedClassInvocation
-    static void stop() {
-        kernel.close();
-    }
+@KernelSettings("CHAOJIYUYAN_SWEEP_INTERVAL_MS=60000")
+class LateWorkAfterTtlTest extends ContractTest {
 
     @Test
     void aWorkerHoldingAJobPastItsTtlCanNoLongerFinishIt() {
