@@ -49,9 +49,11 @@ import io.javalin.json.JavalinJackson3;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +90,7 @@ public final class KernelServer implements AutoCloseable {
 
     private KernelServer(ServerConfig config, Clock clock, SettlementHooks settlement) {
         this.config = config;
+        createPrivateDirectory(config.dataDir());
         this.dataLock = config.isSqlite() ? lockSqliteFile(config.dbUrl()) : null;
         try {
             this.db = Database.open(config.dbUrl(), config.dbPoolSize());
@@ -226,6 +229,26 @@ public final class KernelServer implements AutoCloseable {
         String detail = status == 404 ? "no route " + ctx.method().name() + " " + ctx.path()
                 : "method " + ctx.method().name() + " is not allowed on " + ctx.path();
         Problems.render(ctx, new ApiException(status, Problems.codeFor(status), detail));
+    }
+
+    /**
+     * Creates the data directory, if missing, readable by this user only: it holds the database (password
+     * and key hashes, sealed webhook secrets), the key that seals them and the artifacts. An existing
+     * directory is left as its owner set it.
+     */
+    static void createPrivateDirectory(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the data directory " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /**
