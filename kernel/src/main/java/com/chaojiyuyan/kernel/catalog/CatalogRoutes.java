@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The catalog: readable by every identity, edited by admins. */
@@ -57,13 +56,8 @@ public final class CatalogRoutes {
             }
         }
         List<CapabilitySpec> page = store.list(after, limit + 1, includeDeprecated);
-        boolean more = page.size() > limit;
-        List<CapabilitySpec> items = more ? page.subList(0, limit) : page;
-        ObjectNode out = Json.object();
-        ArrayNode array = out.putArray("items");
-        items.forEach(s -> array.add(toJson(s)));
-        out.put("next_cursor", more ? Query.encodeCursor(items.get(items.size() - 1).capabilityKey()) : null);
-        ctx.json(out);
+        ctx.json(Query.page(page, limit, items -> items.stream().map(CatalogRoutes::toJson).toList(),
+                CapabilitySpec::capabilityKey));
     }
 
     private CapabilitySpec existing(Context ctx) {

@@ -4,6 +4,9 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Query-parameter parsing with precise 400 {@code invalid_parameter} answers. */
 public final class Query {
@@ -47,6 +50,20 @@ public final class Query {
             throw invalid(name, "must be given at most once");
         }
         return values.isEmpty() ? null : values.get(0);
+    }
+
+    /**
+     * The answer of a listing read with one row more than {@code limit}: {@code items} rendered, and
+     * {@code next_cursor} encoding the last item's key when that extra row says another page exists.
+     */
+    public static <T> ObjectNode page(List<T> fetched, int limit, Function<List<T>, List<? extends JsonNode>> render,
+                                      Function<T, String> cursorKey) {
+        boolean more = fetched.size() > limit;
+        List<T> items = more ? fetched.subList(0, limit) : fetched;
+        ObjectNode out = Json.object();
+        out.putArray("items").addAll(render.apply(items));
+        out.put("next_cursor", more ? encodeCursor(cursorKey.apply(items.get(items.size() - 1))) : null);
+        return out;
     }
 
     /** Cursors are opaque to clients: base64url of the last id of the previous page. */

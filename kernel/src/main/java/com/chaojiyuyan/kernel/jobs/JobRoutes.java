@@ -143,13 +143,7 @@ public final class JobRoutes {
         }
         String before = Query.cursor(ctx, "job");
         List<Job> page = jobs.list(caller, status, Query.string(ctx, "capability_key"), before, limit + 1);
-        boolean more = page.size() > limit;
-        List<Job> items = more ? page.subList(0, limit) : page;
-        ObjectNode out = Json.object();
-        ArrayNode array = out.putArray("items");
-        views.callers(items).forEach(array::add);
-        out.put("next_cursor", more ? Query.encodeCursor(items.get(items.size() - 1).id()) : null);
-        ctx.json(out);
+        ctx.json(Query.page(page, limit, views::callers, Job::id));
     }
 
     private void events(Context ctx, Principal caller) throws Exception {

@@ -10,7 +10,6 @@ import com.chaojiyuyan.kernel.http.Query;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /me/balance}, {@code /me/ledger}, {@code /admin/credits} and {@code /admin/ledger/summary}. */
@@ -39,13 +38,7 @@ public final class LedgerRoutes {
         int limit = Query.intParam(ctx, "limit", 50, 1, 200);
         String before = Query.cursor(ctx, "le");
         List<LedgerEntry> page = ledger.entries(caller.ownerId(), before, limit + 1);
-        boolean more = page.size() > limit;
-        List<LedgerEntry> items = more ? page.subList(0, limit) : page;
-        ObjectNode out = Json.object();
-        ArrayNode array = out.putArray("items");
-        items.forEach(e -> array.add(entry(e)));
-        out.put("next_cursor", more ? Query.encodeCursor(items.get(items.size() - 1).id()) : null);
-        ctx.json(out);
+        ctx.json(Query.page(page, limit, items -> items.stream().map(LedgerRoutes::entry).toList(), LedgerEntry::id));
     }
 
     private void grant(Context ctx) {
