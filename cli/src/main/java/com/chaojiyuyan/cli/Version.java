@@ -6,11 +6,11 @@ import java.util.Properties;
 import picocli.CommandLine;
 
 /** The version this build was made as. */
-final class Version {
+public final class Version {
     private Version() {
     }
 
-    static String current() {
+    public static String current() {
         try (InputStream in = Version.class.getResourceAsStream("/chaojiyuyan-version.properties")) {
             Properties p = new Properties();
             if (in != null) {
