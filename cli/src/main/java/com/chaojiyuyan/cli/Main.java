@@ -56,6 +56,8 @@ public final class Main {
     /** Runs the command line and returns the exit code: 0 ok, 1 failure, 2 usage or configuration error. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // "@file" is how `call --input @file` names its input: not picocli's argument files.
+        cli.setExpandAtFiles(false);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::executionError);
         return cli.execute(args);

@@ -3,8 +3,9 @@ package com.chaojiyuyan.cli.admin;
 import picocli.CommandLine.Command;
 
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = {"Manage the server as a signed-in owner (chaojiyuyan login): agents and their keys, credits, "
-                + "webhook endpoints, device-login approvals; and, as an administrator, owners, capability specs and credit grants."},
+        description = {"Owner and administrator commands (after chaojiyuyan login).", "",
+                "As an owner: your agents and their keys, credits, webhook endpoints, device-login approvals. "
+                        + "As an administrator also: owners, capability specs, credit grants."},
         subcommands = {
                 OwnersCommand.class,
                 AgentsAdminCommand.class,

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "login", mixinStandardHelpOptions = true,
-        description = {"Sign in as an owner (a person with an account) for the admin commands. The session token "
-                + "(valid 24 hours) is saved to ~/.chaojiyuyan/session, mode 0600.",
+        description = {"Sign in as an owner, for the admin commands.", "",
+                "The session token (valid 24 hours) is saved to ~/.chaojiyuyan/session, mode 0600.",
                 "The password comes from --password-stdin, CHAOJIYUYAN_PASSWORD, or a prompt without echo."})
 public final class LoginCommand implements Callable<Integer> {
     @Spec

@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "logout", mixinStandardHelpOptions = true,
-        description = "Sign out: revoke the owner session on the server and delete ~/.chaojiyuyan/session.")
+        description = {"Sign out: revoke the owner session and delete it.", "",
+                "Revokes the token on the server (when reachable) and deletes ~/.chaojiyuyan/session."})
 public final class LogoutCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

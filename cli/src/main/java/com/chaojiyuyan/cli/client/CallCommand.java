@@ -27,7 +27,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "call", mixinStandardHelpOptions = true,
-        description = {"Call a capability: create a kernel job, and with --wait follow it to its end.", "",
+        description = {"Call a capability (create a job); --wait follows it to its end.", "",
                 "Exit status with --wait: 0 when the job succeeded; 1 when it failed, was cancelled or expired "
                         + "(error code job_failed, job_cancelled, job_expired; the job is still printed) or did not "
                         + "finish within --timeout (job_timeout)."})

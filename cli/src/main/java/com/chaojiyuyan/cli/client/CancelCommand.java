@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = "Cancel a queued or running job (its held credits are released).")
+        description = "Cancel a queued or running job.")
 public final class CancelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

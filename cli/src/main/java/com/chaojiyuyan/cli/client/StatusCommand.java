@@ -22,8 +22,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Without JOB_ID: this machine's profile (the masked key, the base URL, where each comes from, "
-                + "the owner session). Exit 1 when no key is configured.", "With JOB_ID: that job."})
+        description = {"Show this machine's profile, or a job.", "",
+                "Without JOB_ID: the masked key, the base URL, where each comes from, and the owner session; "
+                        + "exit 1 when no key is configured. With JOB_ID: that job."})
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -28,8 +28,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = {"Connect this machine: save an agent key (given with --api-key, or got through a browser login, "
-                + "the device flow) to ~/.chaojiyuyan/credentials, and register the MCP server with Claude Code.", "",
+        description = {"Save an agent key and register the MCP server with Claude Code.", "",
+                "The key (--api-key, or a browser login through the device flow) goes to ~/.chaojiyuyan/credentials; "
+                        + "the MCP server goes into the target (default: ~/.claude.json, Claude Code's user scope).",
                 "Only mcpServers.chaojiyuyan in the target changes; other servers and settings stay as they are. "
                         + "The old file is kept as NAME.backup-YYYYMMDDHHMMSS beside it; the new one is written atomically, mode 0600."})
 public final class ConnectCommand implements Callable<Integer> {

@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "disconnect", mixinStandardHelpOptions = true,
-        description = {"Undo connect: delete ~/.chaojiyuyan/credentials and remove mcpServers.chaojiyuyan from the target "
-                + "(same backup, atomic write and mode 0600 as connect). The owner session (login) is left alone."})
+        description = {"Undo connect: delete the saved key and the MCP server entry.", "",
+                "Deletes ~/.chaojiyuyan/credentials and removes mcpServers.chaojiyuyan from the target (same backup, "
+                        + "atomic write and mode 0600 as connect). The owner session (login) is left alone."})
 public final class DisconnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

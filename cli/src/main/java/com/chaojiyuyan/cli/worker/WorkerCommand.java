@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Run the demo echo worker for a capability: it answers every job with {\"echo\": <input>} "
-                + "(the input's \"text\" when it has one, as test.echo.v1 expects).",
+        description = {"Run the demo echo worker for a capability.", "",
+                "It answers every job with {\"echo\": <input>} (the input's \"text\" when it has one, as test.echo.v1 expects).",
                 "Real workers write their own handler with the SDK's Worker. Stop with Ctrl-C: running jobs finish "
                         + "(or are handed back) first."})
 public final class WorkerCommand implements Callable<Integer> {
