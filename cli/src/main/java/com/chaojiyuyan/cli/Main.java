@@ -58,9 +58,18 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         // "@file" is how `call --input @file` names its input: not picocli's argument files.
         cli.setExpandAtFiles(false);
+        giveEveryCommandTheVersion(cli);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler(Main::executionError);
         return cli.execute(args);
+    }
+
+    /** {@code chaojiyuyan <any command> --version} answers the distribution's version. */
+    private static void giveEveryCommandTheVersion(CommandLine command) {
+        if (command.getCommandSpec().versionProvider() == null && command.getCommandSpec().version().length == 0) {
+            command.getCommandSpec().versionProvider(new Version.Provider());
+        }
+        command.getSubcommands().values().forEach(Main::giveEveryCommandTheVersion);
     }
 
     /** A usage error: one line naming the problem and where help is; exit 2. */

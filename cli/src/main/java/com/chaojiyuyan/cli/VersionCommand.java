@@ -11,8 +11,15 @@ final class VersionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print {\"version\": ...} as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
+        if (json) {
+            spec.commandLine().getOut().println("{\"version\": \"" + Version.current() + "\"}");
+            return 0;
+        }
         spec.commandLine().getOut().println("chaojiyuyan " + Version.current());
         return 0;
     }

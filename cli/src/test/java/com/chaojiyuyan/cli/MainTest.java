@@ -37,6 +37,13 @@ class MainTest {
     }
 
     @Test
+    void everyCommandAnswersTheVersionAndVersionSpeaksJson() {
+        assertThat(run("call", "--version").out()).startsWith("chaojiyuyan ").doesNotContain("unknown");
+        assertThat(run("admin", "agents", "list", "--version").out()).startsWith("chaojiyuyan ");
+        assertThat(run("version", "--json").out()).matches("\\{\"version\": \"[^\"]+\"\\}\\s*");
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() {
         Run r = run("frobnicate");
         assertThat(r.exit()).isEqualTo(2);

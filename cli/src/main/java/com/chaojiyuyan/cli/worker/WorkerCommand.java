@@ -76,9 +76,9 @@ public final class WorkerCommand implements Callable<Integer> {
     private static Map<String, JsonNode> echo(Console console, TaskContext task) {
         JsonNode input = task.input();
         JsonNode text = input == null ? null : input.get("text");
-        JsonNode echoed = text != null && text.isString() ? text : input;
+        JsonNode echoed = text != null && text.isString() ? text : input == null ? tools.jackson.databind.node.NullNode.getInstance() : input;
         console.println(task.jobId() + " " + task.capabilityKey() + " echo " + JsonText.compact(echoed));
-        return Map.of("echo", echoed);
+        return java.util.Collections.singletonMap("echo", echoed);
     }
 
     private static String oneLine(Throwable error) {
