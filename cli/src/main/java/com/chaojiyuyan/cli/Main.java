@@ -1,5 +1,8 @@
 package com.chaojiyuyan.cli;
 
+import com.chaojiyuyan.cli.agents.AgentsCommand;
+import com.chaojiyuyan.cli.agents.McpServerCommand;
+import com.chaojiyuyan.cli.agents.ToolCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +11,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
         description = "Self-hostable capability platform: AI agents call capabilities, worker agents fulfil them.",
-        subcommands = {ServeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            VersionCommand.class,
+            McpServerCommand.class,
+            AgentsCommand.class,
+            ToolCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {
