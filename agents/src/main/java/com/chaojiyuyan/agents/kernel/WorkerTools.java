@@ -80,8 +80,8 @@ final class WorkerTools {
         JsonNode job = lease.raw().path("job");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("claimed", true);
-        out.put("message", "claimed job " + lease.jobId() + "; its lease is renewed in the background (while this server runs) until kernel_submit_job, at most until "
-                + claim.holdUntil);
+        out.put("message", "claimed job " + lease.jobId() + "; its lease is renewed in the background (while this server runs)"
+                + " until kernel_submit_job, at most until " + claim.holdUntil);
         out.put("job_id", lease.jobId());
         out.put("task_run_id", lease.taskRunId());
         out.put("capability_key", job.path("capability_key").asString());
