@@ -51,7 +51,24 @@ public final class KernelConnection implements AutoCloseable {
     }
 
     /**
-     * Resolves the credentials now and answers this connection.
+     * Checks that a key can be found (environment or credentials file) without opening anything: the SDK
+     * resolves it as usual, over a transport that never sends, so no HTTP client (and no TLS context, the
+     * slow part of opening) is built. A server calls this before serving and {@link #open()} meanwhile.
+     *
+     * @throws ToolErrors.NotAuthenticated when no key is found anywhere
+     */
+    public void requireCredentials() {
+        try {
+            configure(KernelClient.builder().transport(request -> {
+                throw new IllegalStateException("the credentials check sends nothing");
+            })).build().close();
+        } catch (HebingError noKey) {
+            throw new ToolErrors.NotAuthenticated(noKey.getMessage());
+        }
+    }
+
+    /**
+     * Resolves the credentials and opens both halves (idempotent); answers this connection.
      *
      * @throws ToolErrors.NotAuthenticated when no key is found anywhere
      */
@@ -60,25 +77,20 @@ public final class KernelConnection implements AutoCloseable {
             return this;
         }
         try {
-            KernelClient.Builder c = KernelClient.builder();
+            KernelClient opened = configure(KernelClient.builder()).build();
             Worker.Builder w = Worker.builder();
             if (environment != null) {
-                c.environment(environment);
                 w.environment(environment);
             }
             if (home != null) {
-                c.home(home);
                 w.home(home);
             }
             if (apiKey != null) {
-                c.apiKey(apiKey);
                 w.apiKey(apiKey);
             }
             if (baseUrl != null) {
-                c.baseUrl(baseUrl);
                 w.baseUrl(baseUrl);
             }
-            KernelClient opened = c.build();
             worker = w.build();
             claims = new ClaimedJobs(worker);
             client = opened;
@@ -87,6 +99,22 @@ public final class KernelConnection implements AutoCloseable {
             throw new ToolErrors.NotAuthenticated(noKey.getMessage());
         }
         return this;
+    }
+
+    private KernelClient.Builder configure(KernelClient.Builder c) {
+        if (environment != null) {
+            c.environment(environment);
+        }
+        if (home != null) {
+            c.home(home);
+        }
+        if (apiKey != null) {
+            c.apiKey(apiKey);
+        }
+        if (baseUrl != null) {
+            c.baseUrl(baseUrl);
+        }
+        return c;
     }
 
     /** The caller half. */

@@ -27,12 +27,20 @@ public final class McpServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         KernelConnection kernel = KernelConnection.fromEnv();
         try {
-            kernel.open();
+            kernel.requireCredentials();
         } catch (ToolErrors.NotAuthenticated e) {
             System.err.println("chaojiyuyan: error: " + ToolErrors.NOT_AUTHENTICATED + ": no API key: set CHAOJIYUYAN_API_KEY"
                     + " (or HEBING_API_KEY / NEXUS_API_KEY), or run `chaojiyuyan connect`");
             return 1;
         }
+        // Opening the HTTP clients (TLS set-up) takes a while: do it while the MCP server starts, not before.
+        Thread.ofPlatform().daemon().name("kernel-connect").start(() -> {
+            try {
+                kernel.open();
+            } catch (RuntimeException e) {
+                // The first tool call opens again and answers the error.
+            }
+        });
         try (kernel) {
             new McpStdioServer(AgentRegistry.standard(kernel), AgentsCommand.version(spec)).serveStdio();
             // The client is gone: give back what it claimed and did not submit, for other workers to take at once.
