@@ -88,11 +88,9 @@ public final class McpStdioServer {
     }
 
     private SyncToolSpecification specification(AgentTool tool, McpJsonMapper mapper) {
-        McpSchema.Tool declared = McpSchema.Tool.builder()
-                .name(tool.name())
+        McpSchema.Tool declared = McpSchema.Tool.builder(tool.name(), mapper, tool.inputSchema().toString())
                 .title(tool.title())
                 .description(tool.description())
-                .inputSchema(mapper, tool.inputSchema().toString())
                 .outputSchema(mapper, tool.outputSchema().toString())
                 .annotations(new McpSchema.ToolAnnotations(tool.title(), tool.annotations().readOnlyHint(),
                         tool.annotations().destructiveHint(), tool.annotations().idempotentHint(),

@@ -138,6 +138,11 @@ final class ClaimedJobs {
         holding().forEach(c -> release(c, why));
     }
 
+    /** Stops the timers (the connection is closing); held leases then pass by themselves. */
+    void shutdown() {
+        timers.shutdownNow();
+    }
+
     private void heartbeat(Claim claim) {
         if (claim.state() != State.HOLDING) {
             return;

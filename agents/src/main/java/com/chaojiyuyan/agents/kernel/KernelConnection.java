@@ -151,6 +151,7 @@ public final class KernelConnection implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (client != null) {
+            claims.shutdown();
             client.close();
             worker.close();
         }

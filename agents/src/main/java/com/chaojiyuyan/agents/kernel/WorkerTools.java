@@ -54,9 +54,14 @@ final class WorkerTools {
         Duration wait = Duration.ofSeconds(args.integer("wait_seconds", KernelAgent.DEFAULT_CLAIM_WAIT_SECONDS));
         Duration maxHold = Duration.ofSeconds(args.integer("max_hold_seconds", KernelAgent.DEFAULT_MAX_HOLD_SECONDS));
         long deadline = System.nanoTime() + wait.toNanos();
-        do {
-            Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            for (AvailableJob offer : kernel.worker().available(keys, remaining, OFFERS_PER_POLL)) {
+        for (boolean first = true; ; first = false) {
+            // The kernel waits in whole seconds: less than one left after a poll means the wait is over
+            // (polling on without waiting would only spin).
+            long remainingSeconds = Math.max(0, deadline - System.nanoTime()) / 1_000_000_000L;
+            if (!first && remainingSeconds < 1) {
+                break;
+            }
+            for (AvailableJob offer : kernel.worker().available(keys, Duration.ofSeconds(remainingSeconds), OFFERS_PER_POLL)) {
                 Lease lease;
                 try {
                     lease = kernel.worker().bid(offer.jobId());
@@ -68,7 +73,7 @@ final class WorkerTools {
             if (context.isCancelled()) {
                 return ToolResult.failure(ToolErrors.CANCELLED, "stopped waiting for a job: the call was cancelled");
             }
-        } while (System.nanoTime() < deadline);
+        }
         ObjectNode none = JsonNodeFactory.instance.objectNode();
         none.put("claimed", false);
         none.put("message", "no job was available within " + wait.toSeconds() + " s; call kernel_claim_job again to keep waiting");
