@@ -3,7 +3,17 @@
 # (or /Library/Java/JavaVirtualMachines on macOS).
 
 cjy_java_major() {
-  # Prints the major version of the java binary $1 (17, 21, 25, ...), or nothing.
+  # Prints the major version of the java binary $1 (17, 21, 25, ...), or nothing. A JDK's `release` file
+  # says it without starting a JVM (every launch asks, so this is on the start-up path); else ask java.
+  local release version
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -r "$release" ]; then
+    version="$(sed -n 's/^JAVA_VERSION="\([0-9][0-9.]*\).*/\1/p' "$release" | head -n 1)"
+    case "$version" in
+      1.*) echo "$version" | cut -d. -f2; return 0 ;;
+      [0-9]*) echo "$version" | cut -d. -f1; return 0 ;;
+    esac
+  fi
   "$1" -XshowSettings:properties -version 2>&1 \
     | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
@@ -51,4 +61,6 @@ cjy_require_jdk() {
     exit 1
   fi
   export JAVA_HOME="$jdk"
+  # Its major version, for flags that need a newer JDK (the launcher's AppCDS needs 19+).
+  CJY_JAVA_MAJOR="$(cjy_java_major "$jdk/bin/java")"
 }

@@ -1,5 +1,8 @@
 package com.chaojiyuyan.cli;
 
+import com.chaojiyuyan.cli.agents.AgentsCommand;
+import com.chaojiyuyan.cli.agents.McpServerCommand;
+import com.chaojiyuyan.cli.agents.ToolCommand;
 import com.chaojiyuyan.cli.admin.AdminCommand;
 import com.chaojiyuyan.cli.admin.LoginCommand;
 import com.chaojiyuyan.cli.admin.LogoutCommand;
@@ -43,6 +46,9 @@ import picocli.CommandLine.ParseResult;
                 LoginCommand.class,
                 LogoutCommand.class,
                 AdminCommand.class,
+                McpServerCommand.class,
+                AgentsCommand.class,
+                ToolCommand.class,
                 CompletionCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,

@@ -125,7 +125,15 @@ public final class Worker implements AutoCloseable {
         if (handlers.isEmpty()) {
             throw new IllegalStateException("no handler: add one with worker.handler(capabilityKey, task -> ...)");
         }
-        JsonNode r = http.post("/kernel-agents/me/capabilities", Map.of("capability_keys", capabilityKeys())).body();
+        return register(capabilityKeys());
+    }
+
+    /**
+     * Registers this agent as a worker for {@code capabilityKeys} without handlers here (a worker that drives
+     * the protocol itself, step by step); answers all capabilities the agent now serves.
+     */
+    public List<String> register(List<String> capabilityKeys) {
+        JsonNode r = http.post("/kernel-agents/me/capabilities", Map.of("capability_keys", List.copyOf(capabilityKeys))).body();
         List<String> keys = new ArrayList<>();
         r.get("capability_keys").forEach(k -> keys.add(k.asString()));
         return keys;
@@ -138,8 +146,16 @@ public final class Worker implements AutoCloseable {
      * @throws WorkerNotEnabled when the agent has registered no capability
      */
     public List<AvailableJob> available(Duration wait, int limit) {
+        return available(capabilityKeys(), wait, limit);
+    }
+
+    /**
+     * Like {@link #available(Duration, int)}, for {@code capabilityKeys} instead of this worker's handlers;
+     * an empty list asks for every capability the agent has registered.
+     */
+    public List<AvailableJob> available(List<String> capabilityKeys, Duration wait, int limit) {
         Map<String, Object> query = new LinkedHashMap<>();
-        query.put("capability_key", capabilityKeys());
+        query.put("capability_key", List.copyOf(capabilityKeys));
         query.put("limit", limit);
         query.put("wait_seconds", wait.toSeconds());
         JsonNode r;
@@ -197,9 +213,21 @@ public final class Worker implements AutoCloseable {
      * @throws TaskRunNotFound        the job was re-routed to another run
      */
     public Job submit(Lease lease, Object output) {
+        return submit(lease, output, null);
+    }
+
+    /**
+     * Submits the output with artifacts: each a map (or any value Jackson writes as an object) with
+     * {@code name}, {@code content_type} and either {@code data_base64} (inline bytes) or {@code url}
+     * (by reference); null or empty for none. Throws as {@link #submit(Lease, Object)}.
+     */
+    public Job submit(Lease lease, Object output, List<?> artifacts) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("task_run_id", lease.taskRunId());
         body.put("output", output);
+        if (artifacts != null && !artifacts.isEmpty()) {
+            body.put("artifacts", artifacts);
+        }
         try {
             return Job.fromJson(http.post(jobPath(lease.jobId()) + "/submit", body).body());
         } catch (HebingApiError e) {

@@ -1,0 +1,117 @@
+package com.chaojiyuyan.cli.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.chaojiyuyan.cli.Main;
+import com.chaojiyuyan.kernel.testing.Db;
+import com.chaojiyuyan.kernel.testing.TestKernel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code chaojiyuyan agents list} and {@code chaojiyuyan tool}: listing, calling, exit codes and error lines. */
+class AgentCommandsTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.run(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void agentsListShowsEveryToolWithItsScopeAndEffects() {
+        Run r = run("agents", "list");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("kernel: ").containsPattern("kernel_create_job +caller +writes, open-world")
+                .containsPattern("kernel_get_job +caller +read-only").containsPattern("kernel_submit_job +worker +writes, idempotent");
+    }
+
+    @Test
+    void agentsListJsonCarriesSchemasAndAnnotations() {
+        Run r = run("agents", "list", "--json");
+
+        assertThat(r.exit()).isZero();
+        JsonNode tools = JSON.readTree(r.out()).at("/agents/0/tools");
+        assertThat(tools).hasSize(8);
+        assertThat(tools.get(0).at("/annotations/readOnlyHint").asBoolean()).isTrue();
+        assertThat(tools.get(3).at("/input_schema/properties/timeout_seconds/description").asString()).contains("capped at 50");
+    }
+
+    @Test
+    void toolErrorsAreOneLineWithTheirCodeAndExit1() {
+        Run unknown = run("tool", "kernel_fly");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err().lines().toList()).singleElement().asString().startsWith("chaojiyuyan: error: unknown_tool: no tool named 'kernel_fly'");
+
+        Run missing = run("tool", "kernel_get_job");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("chaojiyuyan: error: bad_arguments: arguments: 'job_id' is required" + System.lineSeparator());
+    }
+
+    @Test
+    void anArgumentWithoutAnEqualsSignIsAUsageError() {
+        Run r = run("tool", "kernel_get_job", "--arg", "job_id");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--arg needs KEY=VALUE, got 'job_id'");
+    }
+
+    @Test
+    void valuesAreJsonWhenTheyParseAndStringsOtherwise() {
+        assertThat(ToolCommand.value("5").isIntegralNumber()).isTrue();
+        assertThat(ToolCommand.value("true").isBoolean()).isTrue();
+        assertThat(ToolCommand.value("{\"text\":\"hi\"}").get("text").asString()).isEqualTo("hi");
+        assertThat(ToolCommand.value("[\"a\"]").isArray()).isTrue();
+        assertThat(ToolCommand.value("job_01ABC").asString()).isEqualTo("job_01ABC");
+        assertThat(ToolCommand.value("test.echo.v1").asString()).isEqualTo("test.echo.v1");
+        assertThat(ToolCommand.value("").asString()).isEmpty();
+        assertThat(ToolCommand.value("{not json").asString()).isEqualTo("{not json");
+    }
+
+    @Test
+    void toolCallsTheKernelWithTheSavedCredentials() throws Exception {
+        for (String variable : List.of("CHAOJIYUYAN_API_KEY", "HEBING_API_KEY", "NEXUS_API_KEY", "CHAOJIYUYAN_BASE_URL", "HEBING_BASE_URL")) {
+            Assumptions.assumeTrue(System.getenv(variable) == null, variable + " is set in this environment");
+        }
+        String home = System.getProperty("user.home");
+        try (TestKernel kernel = TestKernel.start(Db.SQLITE)) {
+            Path fakeHome = Files.createTempDirectory("cjy-home-");
+            Files.createDirectories(fakeHome.resolve(".chaojiyuyan"));
+            Files.writeString(fakeHome.resolve(".chaojiyuyan/credentials"), JSON.writeValueAsString(
+                    java.util.Map.of("api_key", kernel.newAgent().key(), "base_url", kernel.api().apiUrl())));
+            System.setProperty("user.home", fakeHome.toString());
+
+            Run created = run("tool", "kernel_create_job", "--arg", "capability_key=test.echo.v1", "--arg", "input={\"text\":\"hi\"}", "--json");
+
+            assertThat(created.exit()).as(created.err()).isZero();
+            assertThat(created.out().lines().toList()).hasSize(1);
+            JsonNode job = JSON.readTree(created.out());
+            assertThat(job.get("status").asString()).isEqualTo("queued");
+            assertThat(job.get("input").get("text").asString()).isEqualTo("hi");
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+}
