@@ -162,6 +162,24 @@ final class Fixtures {
                 .build();
     }
 
+    /**
+     * Like {@link #echoWorker}, but each handler first notes its run in {@code started} and waits for
+     * {@code gate}: the test decides when held jobs may finish.
+     */
+    Worker gatedWorker(String apiUrl, String name, int concurrency, java.util.concurrent.CountDownLatch gate,
+                       java.util.Collection<String> started) {
+        TestKernel.Agent agent = newWorker(name);
+        return Worker.builder().baseUrl(apiUrl).apiKey(agent.key()).concurrency(concurrency)
+                .pollWait(Duration.ofSeconds(5))
+                .onError((job, error) -> { })
+                .handler(capability, task -> {
+                    started.add(task.taskRunId());
+                    gate.await();
+                    return Map.of("echo", task.input().get("text").asString(), "task_run_id", task.taskRunId());
+                })
+                .build();
+    }
+
     /** The caller's owner's balance: what it was granted less the price of each succeeded job, nothing held. */
     void assertCreditsConserved(int succeeded) {
         JsonNode balance = api.get("/me/balance", callerOwner.token()).json();
