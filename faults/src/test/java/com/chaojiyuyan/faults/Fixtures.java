@@ -89,9 +89,17 @@ final class Fixtures {
         return new TestKernel.Agent(r.json().get("agent").get("id").asString(), r.json().get("api_key").asString());
     }
 
+    /** The keys of the agents made here, by agent id. */
+    private final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
+
+    String keyOf(String agentId) {
+        return keys.get(agentId);
+    }
+
     /** A worker agent of the worker owner, registered for the scenario's capability. */
     TestKernel.Agent newWorker(String name) {
         TestKernel.Agent agent = newAgent(workerOwner, name);
+        keys.put(agent.id(), agent.key());
         HttpApi.Response r = api.post("/kernel-agents/me/capabilities", agent.key(), Map.of("capability_keys", List.of(capability)));
         assertThat(r.status()).as("register worker: %s", r).isEqualTo(200);
         return agent;
