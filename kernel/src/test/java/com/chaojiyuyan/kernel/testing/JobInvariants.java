@@ -114,7 +114,8 @@ public final class JobInvariants {
         long ledgerSum = h.createQuery("SELECT COALESCE(SUM(amount_nc), 0) FROM ledger_entries").mapTo(Long.class).one();
         return new Tally(fault, jobIds.size(), byStatus.getOrDefault("succeeded", 0), byStatus.getOrDefault("failed", 0),
                 byStatus.getOrDefault("expired", 0), byStatus.getOrDefault("cancelled", 0), open, lost, duplicates,
-                doubleSettled, foreignOutput, ledgerSum, ledgerErrors(h), webhooksMissing);
+                doubleSettled, foreignOutput, ledgerSum, ledgerErrors(h), halfWritten(h).values().stream().mapToInt(Integer::intValue).sum(),
+                webhooksMissing);
     }
 
     /** More than one settled event, or more than one hold, release or charge movement. */
@@ -172,6 +173,51 @@ public final class JobInvariants {
         errors += count(h, "SELECT COUNT(*) FROM credit_accounts WHERE available_nc < 0 AND id <> 'issuance'");
         errors += count(h, "SELECT CASE WHEN COALESCE(SUM(available_nc + held_nc), 0) = 0 THEN 0 ELSE 1 END FROM credit_accounts");
         return errors;
+    }
+
+    /**
+     * Over the whole database, each state that a half-written change would leave, named with how many rows
+     * show it (empty when there is none): a job without its creation event or with a wrong number of
+     * settlements, runs that disagree with their job, artifacts or webhooks of jobs that did not settle so.
+     */
+    public static java.util.Map<String, Integer> halfWritten(Jdbi jdbi) {
+        return jdbi.withHandle(JobInvariants::halfWritten);
+    }
+
+    private static java.util.Map<String, Integer> halfWritten(Handle h) {
+        java.util.Map<String, String> checks = new java.util.LinkedHashMap<>();
+        checks.put("jobs without their created event", """
+                SELECT COUNT(*) FROM jobs j WHERE NOT EXISTS
+                    (SELECT 1 FROM job_events e WHERE e.job_id = j.id AND e.type = 'created')""");
+        checks.put("ended jobs not settled exactly once", """
+                SELECT COUNT(*) FROM jobs j WHERE j.status NOT IN ('queued', 'running')
+                  AND (SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id AND e.type = 'settled') <> 1""");
+        checks.put("open jobs with a settlement", """
+                SELECT COUNT(*) FROM jobs j WHERE j.status IN ('queued', 'running')
+                  AND (EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = j.id AND e.type = 'settled') OR j.finished_at IS NOT NULL)""");
+        checks.put("running jobs whose current run is not their one active run", """
+                SELECT COUNT(*) FROM jobs j WHERE j.status = 'running'
+                  AND ((SELECT COUNT(*) FROM task_runs r WHERE r.job_id = j.id AND r.status = 'active') <> 1
+                       OR NOT EXISTS (SELECT 1 FROM task_runs r WHERE r.id = j.current_run_id AND r.status = 'active'))""");
+        checks.put("active runs of jobs that are not running", """
+                SELECT COUNT(*) FROM task_runs r JOIN jobs j ON j.id = r.job_id WHERE r.status = 'active' AND j.status <> 'running'""");
+        checks.put("runs beyond their job's attempts", """
+                SELECT COUNT(*) FROM jobs j WHERE (SELECT COUNT(*) FROM task_runs r WHERE r.job_id = j.id) <> j.attempt""");
+        checks.put("succeeded jobs without an output or a cost", """
+                SELECT COUNT(*) FROM jobs WHERE status = 'succeeded' AND (output IS NULL OR cost_nc IS NULL OR worker_agent_id IS NULL)""");
+        checks.put("artifacts of jobs that did not succeed", """
+                SELECT COUNT(*) FROM job_artifacts a JOIN jobs j ON j.id = a.job_id WHERE j.status <> 'succeeded'""");
+        checks.put("webhook deliveries of open jobs", """
+                SELECT COUNT(*) FROM webhook_deliveries d JOIN jobs j ON j.id = d.job_id WHERE j.status IN ('queued', 'running')""");
+        checks.put("ledger rows disagreeing with accounts, holds or movements", null);
+        java.util.Map<String, Integer> found = new java.util.LinkedHashMap<>();
+        checks.forEach((what, sql) -> {
+            int n = sql == null ? ledgerErrors(h) : count(h, sql);
+            if (n > 0) {
+                found.put(what, n);
+            }
+        });
+        return found;
     }
 
     private static int count(Handle h, String sql) {

@@ -14,18 +14,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * @param foreignOutput   jobs whose output did not come from exactly one accepted run, or came from a run that must not land
  * @param ledgerSum       the sum of every ledger entry (double entry: always 0)
  * @param ledgerErrors    accounts, holds and movements that disagree with the entries
+ * @param halfWritten     rows anywhere in the database showing a change written in part (see {@link JobInvariants#halfWritten})
  * @param webhooksMissing settled jobs whose webhook did not reach every expected target
  */
 public record Tally(String fault, int jobs, int succeeded, int failed, int expired, int cancelled, int open, int lost,
                     int duplicates, int doubleSettled, int foreignOutput, long ledgerSum, int ledgerErrors,
-                    int webhooksMissing) {
+                    int halfWritten, int webhooksMissing) {
 
     /** One line, e.g. {@code fault=worker_kill jobs=40 succeeded=40 ... webhooks_missing=0}. */
     public String line() {
         return "fault=" + fault + " jobs=" + jobs + " succeeded=" + succeeded + " failed=" + failed + " expired=" + expired
                 + " cancelled=" + cancelled + " open=" + open + " lost=" + lost + " duplicates=" + duplicates
                 + " double_settled=" + doubleSettled + " foreign_output=" + foreignOutput + " ledger_sum=" + ledgerSum
-                + " ledger_errors=" + ledgerErrors + " webhooks_missing=" + webhooksMissing;
+                + " ledger_errors=" + ledgerErrors + " half_written=" + halfWritten + " webhooks_missing=" + webhooksMissing;
     }
 
     /** Prints the line and fails unless every job ended and nothing was lost, doubled, foreign or missing. */
@@ -38,6 +39,7 @@ public record Tally(String fault, int jobs, int succeeded, int failed, int expir
         assertThat(foreignOutput).as("foreign_output: %s", line()).isZero();
         assertThat(ledgerSum).as("ledger_sum: %s", line()).isZero();
         assertThat(ledgerErrors).as("ledger_errors: %s", line()).isZero();
+        assertThat(halfWritten).as("half_written: %s", line()).isZero();
         assertThat(webhooksMissing).as("webhooks_missing: %s", line()).isZero();
         return this;
     }
