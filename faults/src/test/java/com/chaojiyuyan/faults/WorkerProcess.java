@@ -98,6 +98,17 @@ final class WorkerProcess implements AutoCloseable {
 
     /** The child's entry point. */
     public static void main(String[] args) {
+        // Never outlive the test: when the parent goes away, its end of our standard input closes.
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent; wait for the end
+                }
+            } catch (IOException ignored) {
+                // the parent is gone either way
+            }
+            System.exit(0);
+        });
         String capability = System.getenv("FAULT_WORKER_CAPABILITY");
         CountDownLatch never = new CountDownLatch(1);
         Worker worker = Worker.builder()
