@@ -199,6 +199,12 @@ final class Fixtures {
         }
     }
 
+    /** How many of the scenario's jobs have succeeded so far. */
+    long succeededCount() {
+        JsonNode page = api.get("/kernel-jobs?status=succeeded&limit=100&capability_key=" + capability, caller.key()).json();
+        return page.get("items").size();
+    }
+
     /** The caller's owner's balance: what it was granted less the price of each succeeded job, nothing held. */
     void assertCreditsConserved(int succeeded) {
         assertThat(serverErrors).as("500 answers the workers got").isEmpty();

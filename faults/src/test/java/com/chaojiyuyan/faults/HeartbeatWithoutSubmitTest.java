@@ -101,7 +101,7 @@ class HeartbeatWithoutSubmitTest {
             JobInvariants invariants = JobInvariants.on(kernel.server().database().jdbi()).jobs(jobs).callers(List.of(f.caller.id()))
                     .forbiddenRuns(runs.stream().map(e -> e.split(" ")[1]).toList())
                     .webhooks(sink, Fixtures.CALLBACK_PATH, Fixtures.ENDPOINT_PATH);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> invariants.tally("x").webhooksMissing() == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> invariants.tally("heartbeat_no_submit").webhooksMissing() == 0);
             var tally = invariants.tally("heartbeat_no_submit_" + db.name().toLowerCase()).printAndAssertClean();
             assertThat(tally.expired()).isEqualTo(JOBS);
             f.assertCreditsConserved(0);

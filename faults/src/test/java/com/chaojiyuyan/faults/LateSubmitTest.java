@@ -88,7 +88,7 @@ class LateSubmitTest {
 
             JobInvariants invariants = JobInvariants.on(kernel.server().database().jdbi()).jobs(jobs).callers(List.of(f.caller.id()))
                     .forbiddenRuns(lateRuns).webhooks(sink, Fixtures.CALLBACK_PATH, Fixtures.ENDPOINT_PATH);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> invariants.tally("x").webhooksMissing() == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> invariants.tally("late_submit").webhooksMissing() == 0);
             var tally = invariants.tally("late_submit_" + db.name().toLowerCase()).printAndAssertClean();
             assertThat(tally.succeeded()).isEqualTo(JOBS);
             f.assertCreditsConserved(JOBS);

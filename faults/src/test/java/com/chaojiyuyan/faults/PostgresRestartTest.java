@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.chaojiyuyan.kernel.testing.HttpApi;
 import com.chaojiyuyan.kernel.testing.JobInvariants;
+import com.chaojiyuyan.kernel.testing.PrometheusText;
 import com.chaojiyuyan.kernel.testing.TestClock;
 import com.chaojiyuyan.kernel.testing.TestKernel;
 import com.chaojiyuyan.kernel.testing.WebhookSink;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,7 +53,7 @@ class PostgresRestartTest {
                 int n = i;
                 creates.add(callers.submit(() -> f.createJobRetrying(frontOnly, n, Duration.ofSeconds(90))));
                 if (i == JOBS / 2) {
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> WorkerKillTest.countSucceeded(f, List.of()) >= 3);
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> f.succeededCount() >= 3);
                     pg.restartImmediately();
                 }
             }
@@ -78,7 +80,7 @@ class PostgresRestartTest {
                     "/kernel-jobs/available?wait_seconds=60&capability_key=" + f.capability, parked.key()), Thread::startVirtualThread);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> waiting(back) == 1);
             jobs.add(f.createJob(JOBS));
-            HttpApi.Response offered = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            HttpApi.Response offered = poll.get(20, TimeUnit.SECONDS);
             assertThat(offered.json().get("jobs")).as("woken through LISTEN/NOTIFY after the restart: %s", offered).hasSize(1);
             HttpApi.Response bid = back.api().post("/kernel-jobs/" + jobs.getLast() + "/bid", parked.key(), null);
             String run = bid.get("task_run_id").asString();
@@ -95,6 +97,6 @@ class PostgresRestartTest {
 
     /** Long-polls parked on {@code node}, from its metrics. */
     private static double waiting(TestKernel node) {
-        return com.chaojiyuyan.kernel.testing.PrometheusText.scrape(node).sum("chaojiyuyan_waiting_long_polls");
+        return PrometheusText.scrape(node).sum("chaojiyuyan_waiting_long_polls");
     }
 }

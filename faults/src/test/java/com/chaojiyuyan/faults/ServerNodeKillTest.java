@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,9 +43,9 @@ class ServerNodeKillTest {
         String database = TestDatabases.freshPostgres();
         String blobs = TestKernel.tempDir().toString();
         int victimPort = freePort();
-        Map<String, String> settings = new java.util.HashMap<>(Fixtures.nodeSettings());
+        Map<String, String> settings = new HashMap<>(Fixtures.nodeSettings());
         settings.put("CHAOJIYUYAN_BLOB_DIR", blobs);
-        Map<String, String> victimSettings = new java.util.HashMap<>(settings);
+        Map<String, String> victimSettings = new HashMap<>(settings);
         victimSettings.put("CHAOJIYUYAN_PORT", Integer.toString(victimPort));
 
         ServerProcess survivor = ServerProcess.start(database, settings);

@@ -46,9 +46,9 @@ class WorkerKillTest {
                 try (Worker healthy = f.echoWorker(kernel.server().apiUrl(), "healthy", 4)) {
                     Thread.ofVirtual().start(healthy::run);
                     // Mid-load: the healthy worker is working through the queue while the victim holds its leases.
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> countSucceeded(f, jobs) >= 5);
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> f.succeededCount() >= 5);
                     victim.kill();
-                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> countSucceeded(f, jobs) == JOBS);
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> f.succeededCount() == JOBS);
                 }
             }
             List<String> killedRuns = held.stream().map(WorkerProcess.Held::taskRunId).toList();
@@ -60,14 +60,9 @@ class WorkerKillTest {
             }
             JobInvariants invariants = JobInvariants.on(kernel.server().database().jdbi()).jobs(jobs).callers(List.of(f.caller.id()))
                     .forbiddenRuns(killedRuns).webhooks(sink, Fixtures.CALLBACK_PATH, Fixtures.ENDPOINT_PATH);
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> invariants.tally("worker_kill").webhooksMissing() == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> invariants.tally("worker_kill_" + db.name().toLowerCase()).webhooksMissing() == 0);
             invariants.tally("worker_kill_" + db.name().toLowerCase()).printAndAssertClean();
             f.assertCreditsConserved(JOBS);
         }
-    }
-
-    static long countSucceeded(Fixtures f, List<String> jobs) {
-        JsonNode page = f.api.get("/kernel-jobs?status=succeeded&limit=100&capability_key=" + f.capability, f.caller.key()).json();
-        return page.get("items").size();
     }
 }
