@@ -59,6 +59,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -198,6 +199,14 @@ public final class KernelServer implements AutoCloseable {
         cfg.routes.exception(HttpResponseException.class, (e, ctx) ->
                 Problems.render(ctx, new ApiException(e.getStatus(), Problems.codeFor(e.getStatus()), responseDetail(e))));
         cfg.routes.exception(Exception.class, (e, ctx) -> {
+            if (Database.isConnectionFailure(e)) {
+                // Not a bug of the request's: the database is restarting or unreachable. Clients retry.
+                log.warn("request {} {} ({}): database unreachable: {}", ctx.method(), ctx.path(),
+                        ctx.attribute(Problems.REQUEST_ID), rootMessage(e));
+                Problems.render(ctx, new ApiException(503, "database_unreachable",
+                        "the database is not reachable right now; retry shortly", Map.of(), Map.of("Retry-After", "1")));
+                return;
+            }
             log.error("request {} {} failed ({})", ctx.method(), ctx.path(), ctx.attribute(Problems.REQUEST_ID), e);
             Problems.render(ctx, new ApiException(500, "internal",
                     "internal error; quote request id " + ctx.attribute(Problems.REQUEST_ID) + " when reporting it"));
@@ -205,6 +214,14 @@ public final class KernelServer implements AutoCloseable {
         for (int status : new int[] {404, 405}) {
             cfg.routes.error(status, ctx -> renderIfEmpty(ctx, status));
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static boolean hasNul(String s) {

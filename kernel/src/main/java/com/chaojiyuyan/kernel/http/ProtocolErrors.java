@@ -18,6 +18,15 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class ProtocolErrors extends ErrorHandler {
 
+    /**
+     * Jetty writes an error body only for GET, POST and HEAD by default; a malformed PUT, PATCH or DELETE
+     * would get an empty answer without a code. Every method gets the problem body.
+     */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) {

@@ -105,7 +105,10 @@ public final class Database implements AutoCloseable {
         return redact(url);
     }
 
-    /** Runs {@code body} in one write transaction; retried on PostgreSQL deadlock or serialization failure. */
+    /**
+     * Runs {@code body} in one write transaction; retried on PostgreSQL deadlock or serialization failure,
+     * and on a connection lost before the commit (see {@link #lostBeforeCommit}).
+     */
     public <T> T transaction(HandleCallback<T, RuntimeException> body) {
         for (int attempt = 1; ; attempt++) {
             Lock lock = dialect.writeLock();
@@ -113,7 +116,7 @@ public final class Database implements AutoCloseable {
             try {
                 return jdbi.inTransaction(body);
             } catch (RuntimeException e) {
-                if (attempt >= MAX_TX_ATTEMPTS || !isRetryable(e)) {
+                if (attempt >= MAX_TX_ATTEMPTS || !(isRetryable(e) || lostBeforeCommit(e))) {
                     throw e;
                 }
             } finally {
@@ -122,9 +125,56 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs read-only {@code body} on a pooled connection in auto-commit mode. */
+    /** Runs read-only {@code body} on a pooled connection in auto-commit mode; once more on a fresh one if its connection was lost. */
     public <T> T read(HandleCallback<T, RuntimeException> body) {
-        return jdbi.withHandle(body);
+        try {
+            return jdbi.withHandle(body);
+        } catch (RuntimeException e) {
+            if (!lostBeforeCommit(e)) {
+                throw e;
+            }
+            return jdbi.withHandle(body);
+        }
+    }
+
+    /**
+     * True when {@code e} says the database could not be reached or its connection broke (a restart, a
+     * failover, the network), as opposed to a statement the database refused. Such a failure is not the
+     * request's fault: the server answers 503 so clients retry.
+     */
+    public static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true; // the pool found no live connection within its timeout
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                // 08: connection exception; 57P01-03: the server shutting down, crashed, or not yet accepting.
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A pooled connection that died with the database (PostgreSQL restarted) fails at its next statement.
+     * When that happens before the commit, nothing was written (the server rolls back a transaction whose
+     * connection is gone), so the work may safely run again on a fresh connection. A failure at the commit
+     * itself (a {@code TransactionException}) may or may not have committed, so it is never retried; nor is
+     * a pool timeout, which has already waited for a connection as long as it should.
+     */
+    private static boolean lostBeforeCommit(RuntimeException e) {
+        if (e instanceof org.jdbi.v3.core.transaction.TransactionException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return false;
+            }
+        }
+        return isConnectionFailure(e);
     }
 
     /**

@@ -93,7 +93,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             deliverDue();
         } catch (RuntimeException e) {
-            log.warn("webhook delivery round failed; retrying on the next tick", e);
+            if (Database.isConnectionFailure(e)) {
+                log.warn("webhook delivery round skipped: database unreachable; retrying on the next tick");
+            } else {
+                log.warn("webhook delivery round failed; retrying on the next tick", e);
+            }
         }
     }
 
@@ -124,8 +128,15 @@ public final class WebhookDispatcher implements AutoCloseable {
         try {
             outcome = send(d);
         } catch (RuntimeException e) {
-            log.warn("webhook delivery {} attempt {} failed unexpectedly", d.id(), d.attempts(), e);
-            outcome = new Outcome(Kind.RETRY, null, "internal error: " + e.getMessage());
+            // The attempt's error is shown to the owner in the deliveries listing: never the exception's
+            // message, which may carry SQL and its arguments. The log has the details.
+            if (Database.isConnectionFailure(e)) {
+                log.warn("webhook delivery {} attempt {}: database unreachable, retried later", d.id(), d.attempts());
+                outcome = new Outcome(Kind.RETRY, null, "not sent: the server's database was unreachable");
+            } else {
+                log.warn("webhook delivery {} attempt {} failed unexpectedly", d.id(), d.attempts(), e);
+                outcome = new Outcome(Kind.RETRY, null, "not sent: internal error (see the server log)");
+            }
         }
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         try {

@@ -52,7 +52,11 @@ public final class LeaseSweeper implements AutoCloseable {
         try {
             sweep();
         } catch (RuntimeException e) {
-            log.warn("sweep failed; retrying on the next tick", e);
+            if (Database.isConnectionFailure(e)) {
+                log.warn("sweep skipped: database unreachable ({}); retrying on the next tick", e.getMessage());
+            } else {
+                log.warn("sweep failed; retrying on the next tick", e);
+            }
         }
     }
 

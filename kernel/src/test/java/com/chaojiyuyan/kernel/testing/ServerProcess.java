@@ -45,6 +45,14 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a child JVM serving {@code jdbcUrl} with the test admin and a fresh data directory. */
     public static ServerProcess start(String jdbcUrl) {
+        return start(jdbcUrl, Map.of());
+    }
+
+    /**
+     * Starts a child JVM serving {@code jdbcUrl} with the test admin, a fresh data directory and extra
+     * {@code CHAOJIYUYAN_*} {@code settings} (which may override those, e.g. a fixed port for a restart).
+     */
+    public static ServerProcess start(String jdbcUrl, Map<String, String> settings) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-XX:TieredStopAtLevel=1", ServerProcess.class.getName())
@@ -55,6 +63,7 @@ public final class ServerProcess implements AutoCloseable {
                 "CHAOJIYUYAN_DATA_DIR", TestKernel.tempDir().toString(),
                 "CHAOJIYUYAN_ADMIN_EMAIL", TestKernel.ADMIN_EMAIL,
                 "CHAOJIYUYAN_ADMIN_PASSWORD", TestKernel.ADMIN_PASSWORD));
+        builder.environment().putAll(settings);
         try {
             return new ServerProcess(builder.start());
         } catch (IOException e) {
@@ -78,6 +87,25 @@ public final class ServerProcess implements AutoCloseable {
                 return new Outcome(null, line.substring(REFUSED.length()));
             }
         }
+    }
+
+    /** Kills the child at once (SIGKILL, like {@code kill -9}): no shutdown hook, no graceful close. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the server process did not die within 30 s of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The child's output so far (its start report and its log lines), for failure messages. */
+    public List<String> output() {
+        List<String> all = new ArrayList<>(output);
+        all.addAll(lines);
+        return all;
     }
 
     /** Stops the child: closing its standard input makes it close its server and exit. */
