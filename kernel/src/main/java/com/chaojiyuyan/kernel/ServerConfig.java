@@ -72,7 +72,8 @@ public record ServerConfig(
     }
 
     public static ServerConfig fromEnvironment(Map<String, String> env) {
-        String home = System.getProperty("user.home");
+        // $HOME first, like the command line and the SDK: `HOME=/somewhere chaojiyuyan serve` means what it says.
+        String home = value(env, "HOME", System.getProperty("user.home"));
         Path dataDir = Path.of(value(env, "CHAOJIYUYAN_DATA_DIR", home + "/.chaojiyuyan/server")).toAbsolutePath();
         String host = value(env, "CHAOJIYUYAN_HOST", "127.0.0.1");
         int port = integer(env, "CHAOJIYUYAN_PORT", 8080, 0, 65535);

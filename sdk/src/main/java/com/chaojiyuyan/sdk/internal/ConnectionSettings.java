@@ -37,8 +37,13 @@ public final class ConnectionSettings {
         return environment != null ? environment : System.getenv();
     }
 
+    /** The given home, else {@code $HOME} (what a shell user means), else the JVM's {@code user.home}. */
     public Path home() {
-        return home != null ? home : Path.of(System.getProperty("user.home"));
+        if (home != null) {
+            return home;
+        }
+        String fromEnvironment = environment().get("HOME");
+        return Path.of(fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment : System.getProperty("user.home"));
     }
 
     public Path credentialsFile() {
