@@ -74,6 +74,16 @@ class FromEnvTest {
     }
 
     @Test
+    void withoutAGivenHomeTheCredentialsFileIsFoundUnderHomeFromTheEnvironment() {
+        saveCredentials("nxt_ag_under_home", null);
+        FakeKernel fake = new FakeKernel().answer(200, ITEMS);
+        try (KernelClient client = KernelClient.builder().environment(Map.of("HOME", home.toString())).transport(fake).build()) {
+            client.capabilities();
+        }
+        assertThat(key(fake.last())).as("HOME=... means what a shell user expects").isEqualTo("nxt_ag_under_home");
+    }
+
+    @Test
     void withoutAnyKeyTheClientSaysWhereItLooked() {
         assertThatThrownBy(() -> KernelClient.builder().environment(Map.of()).home(home).build())
                 .isInstanceOf(HebingError.class)
