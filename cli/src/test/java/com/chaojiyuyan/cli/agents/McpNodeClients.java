@@ -18,18 +18,18 @@ import org.junit.jupiter.api.Assumptions;
  * Inspector CLI), versions pinned by its lock file and installed with {@code npm ci} when missing. Without
  * node and npm the tests are skipped, except under {@code CI=true}, where they fail: CI must run them.
  */
-final class McpNodeClients {
-    static final Path DIR = Path.of("src/test/mcp-node").toAbsolutePath();
+public final class McpNodeClients {
+    public static final Path DIR = Path.of("src/test/mcp-node").toAbsolutePath();
 
     private McpNodeClients() {
     }
 
     /** What a finished process printed. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
     /** Checks node and npm, and installs the pinned clients if they are not there yet. */
-    static synchronized void require() {
+    public static synchronized void require() {
         if (!Files.isRegularFile(DIR.resolve("package-lock.json"))) {
             fail("no npm project at " + DIR + " (tests run from the cli module's directory)");
         }
