@@ -20,6 +20,8 @@ public final class BenchMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "roundtrip" -> RoundTrip.main(rest);
+            case "throughput" -> Throughput.main(rest);
+            case "statements" -> StatementCount.main(rest);
             default -> {
                 System.err.println("bench: unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
