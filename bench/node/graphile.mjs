@@ -120,7 +120,8 @@ for (const [s, t0] of added) {
   if (t1 !== undefined) pickups.push(t1 - t0);
 }
 pickups.sort((a, b) => a - b);
-const q = (p) => pickups[Math.min(pickups.length - 1, Math.floor(p * pickups.length))];
+// Nearest rank, as the Java side (Latencies.java) computes it.
+const q = (p) => pickups[Math.max(0, Math.min(pickups.length - 1, Math.ceil(p * pickups.length) - 1))];
 console.log(
   JSON.stringify({
     peer: "graphile-worker",

@@ -107,6 +107,24 @@ final class BenchServer implements AutoCloseable {
         return post("/agents", admin, Map.of("name", name)).get("api_key").asString();
     }
 
+    /**
+     * Waits until no long-poll is parked on the server (its own gauge), so that closing it does not cut
+     * polls whose clients have already gone; gives up after {@code limit}.
+     */
+    void awaitNoWaiters(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(server.publicUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            boolean none = metrics.lines().filter(l -> l.startsWith("chaojiyuyan_waiting_long_polls"))
+                    .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0);
+            if (none) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     JsonNode post(String path, String token, Object body) throws Exception {
         return send("POST", path, token, body);
     }
