@@ -19,9 +19,9 @@ import tools.jackson.databind.JsonNode;
  * ({@link ServerProcess}); this JVM opens {@code waiters} concurrent {@code GET /kernel-jobs/available
  * ?wait_seconds=60} requests, each on its own connection, and re-opens each one as soon as it is
  * answered, so the count stays up. Once the server reports them all waiting
- * ({@code chaojiyuyan_waiting_long_polls}), it reads the server's heap after a full GC, its RSS, and
- * its CPU over a quiet window; then creates jobs one at a time and times, for each, create → one
- * waiter's answer → that waiter's bid accepted.
+ * ({@code chaojiyuyan_waiting_long_polls}), it creates jobs one at a time and times, for each, create →
+ * one waiter's answer → that waiter's bid accepted; then reads the server's CPU over a quiet window,
+ * and its heap after a full GC and its RSS.
  */
 final class IdleCapacity {
     private static final String CAPABILITY = "test.echo.v1";
@@ -52,14 +52,6 @@ final class IdleCapacity {
             long reached = waitForWaiting(http, server.apiUrl(), waiters, Duration.ofSeconds(30));
             double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
 
-            ServerProcess.Handle.Stats before = server.stats();
-            long quietStart = System.nanoTime();
-            Thread.sleep(quiet);
-            ServerProcess.Handle.Stats after = server.stats();
-            double quietSeconds = (System.nanoTime() - quietStart) / 1e9;
-            // The two GCs of the second reading are in the window too: the figure is an upper bound.
-            double cpuPercent = 100.0 * (after.cpuNanos() - before.cpuNanos()) / 1e9 / quietSeconds;
-
             double[] answered = new double[jobs];
             double[] leased = new double[jobs];
             for (int i = 0; i < jobs; i++) {
@@ -71,7 +63,16 @@ final class IdleCapacity {
                 answered[i] = (times[0] - t0) / 1e6;
                 leased[i] = (times[1] - t0) / 1e6;
             }
+            long cpuBefore = server.cpuNanos();
+            long quietStart = System.nanoTime();
+            Thread.sleep(quiet);
+            long cpuAfter = server.cpuNanos();
+            double quietSeconds = (System.nanoTime() - quietStart) / 1e9;
+            double cpuPercent = 100.0 * (cpuAfter - cpuBefore) / 1e9 / quietSeconds;
+            ServerProcess.Handle.Stats after = server.stats();
+
             long waitingAtEnd = waiting(http, server.apiUrl());
+            pollers.closing = true;
             return new Result(db, waiters, reached, waitingAtEnd, rampSeconds, baseline.heapAfterGcBytes(),
                     after.heapAfterGcBytes(), baseline.rssBytes(), after.rssBytes(), after.threads(), cpuPercent,
                     quietSeconds, Latencies.of(answered), Latencies.of(leased), pollers.failures.sum());
@@ -89,7 +90,9 @@ final class IdleCapacity {
         private final HttpRequest poll;
         private final Map<String, CompletableFuture<long[]>> expected = new ConcurrentHashMap<>();
         final LongAdder failures = new LongAdder();
+        final LongAdder lostBids = new LongAdder();
         final AtomicLong open = new AtomicLong();
+        volatile boolean closing;
 
         Pollers(HttpClient http, String apiUrl, String key) {
             this.http = http;
@@ -111,6 +114,9 @@ final class IdleCapacity {
             http.sendAsync(poll, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
                 long answeredAt = System.nanoTime();
                 open.decrementAndGet();
+                if (closing) {
+                    return;
+                }
                 if (e != null || r.statusCode() != 200) {
                     failures.increment();
                     if (failures.sum() <= 3) {
@@ -130,10 +136,18 @@ final class IdleCapacity {
         private void take(JsonNode job, long answeredAt) {
             try {
                 String id = job.get("job_id").asString();
-                JsonNode bid = send(http, "POST", apiUrl + "/kernel-jobs/" + id + "/bid", key, null);
+                HttpResponse<String> r = http.send(request("POST", apiUrl + "/kernel-jobs/" + id + "/bid", key, null),
+                        HttpResponse.BodyHandlers.ofString());
                 long leasedAt = System.nanoTime();
-                if (!bid.get("accepted").asBoolean()) {
+                // Two polls may be offered one job (a woken waiter, and a poll re-opened just then): one bid wins,
+                // the other is told the job is taken (200, accepted false) or already finished (410).
+                JsonNode bid = r.statusCode() == 200 ? BenchServer.JSON.readTree(r.body()) : null;
+                if (r.statusCode() == 410 || (bid != null && !bid.get("accepted").asBoolean())) {
+                    lostBids.increment();
                     return;
+                }
+                if (bid == null) {
+                    throw new IllegalStateException("bid on " + id + " -> " + r.statusCode() + " " + r.body());
                 }
                 String text = job.get("input_envelope").get("input").get("text").asString();
                 send(http, "POST", apiUrl + "/kernel-jobs/" + id + "/submit", key,
@@ -143,8 +157,10 @@ final class IdleCapacity {
                     f.complete(new long[] {answeredAt, leasedAt});
                 }
             } catch (Exception e) {
-                failures.increment();
-                System.err.println("idle: taking a job failed: " + e);
+                if (!closing) {
+                    failures.increment();
+                    System.err.println("idle: taking a job failed: " + e);
+                }
             }
         }
     }
@@ -166,12 +182,15 @@ final class IdleCapacity {
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
-    private static JsonNode send(HttpClient http, String method, String url, String key, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+    private static HttpRequest request(String method, String url, String key, Object body) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(BenchServer.JSON.writeValueAsString(body)))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + key).build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode send(HttpClient http, String method, String url, String key, Object body) throws Exception {
+        HttpResponse<String> r = http.send(request(method, url, key, body), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
         }

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * A kernel in a JVM of its own, so that its memory and CPU can be told apart from its clients'. The
  * parent reads one line {@code READY <api url> <caller key> <worker key>}, then sends commands on stdin:
- * {@code stats} (answers {@code STATS <heap used after GC> <RSS> <process CPU ns> <live threads>}) and
+ * {@code cpu} (answers {@code CPU <process CPU ns>}), {@code stats} (answers {@code STATS <heap used
+ * after GC> <RSS> <process CPU ns> <live threads>}) and
  * {@code quit}. It exits when stdin closes, so a dying parent leaves no server behind.
  */
 public final class ServerProcess {
@@ -27,6 +28,13 @@ public final class ServerProcess {
 
         /** Memory and CPU of the server process now, after a full GC. */
         record Stats(long heapAfterGcBytes, long rssBytes, long cpuNanos, int threads) {
+        }
+
+        /** CPU time the server process has used so far, in nanoseconds (no GC first, unlike {@link #stats}). */
+        long cpuNanos() throws IOException {
+            in.println("cpu");
+            in.flush();
+            return Long.parseLong(expect("CPU").split(" ")[1]);
         }
 
         Stats stats() throws IOException {
@@ -68,8 +76,13 @@ public final class ServerProcess {
     /** Starts {@code ServerProcess --db <db>} with this JVM's java and class path. */
     static Handle start(String db, Map<String, String> settings) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx2g",
-                "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), db));
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx2g"));
+        // For profiling the server alone, e.g. -XX:StartFlightRecording=filename=server.jfr
+        String extra = System.getenv("CHAOJIYUYAN_BENCH_SERVER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(), db));
         settings.forEach((k, v) -> command.add(k + "=" + v));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
@@ -105,7 +118,10 @@ public final class ServerProcess {
             BufferedReader commands = new BufferedReader(new InputStreamReader(System.in));
             String command;
             while ((command = commands.readLine()) != null && !command.equals("quit")) {
-                if (command.equals("stats")) {
+                if (command.equals("cpu")) {
+                    System.out.println("CPU " + Throughput.processCpuNanos());
+                    System.out.flush();
+                } else if (command.equals("stats")) {
                     System.out.println("STATS " + heapAfterGc() + " " + rss() + " " + Throughput.processCpuNanos() + " "
                             + ManagementFactory.getThreadMXBean().getThreadCount());
                     System.out.flush();

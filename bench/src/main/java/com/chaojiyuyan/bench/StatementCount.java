@@ -30,8 +30,15 @@ import org.jdbi.v3.core.transaction.DelegatingTransactionHandler;
 final class StatementCount {
     private static final String CAPABILITY = "test.echo.v1";
 
-    /** Per request: statements by their first keyword, explicit commits, and PostgreSQL's transactions. */
-    record Cost(String request, double statements, Map<String, Double> byKind, double commits, double pgTransactions) {
+    /**
+     * Per request: statements by their first keyword, explicit commits, and database transactions (the
+     * commits plus the statements run in autocommit, each its own transaction).
+     */
+    record Cost(String request, double statements, Map<String, Double> byKind, double commits, double transactions) {
+    }
+
+    /** All requests of a measurement, and PostgreSQL's own count of the transactions they committed (NaN if not read). */
+    record Costs(List<Cost> requests, double predictedTransactions, double pgTransactions) {
     }
 
     private StatementCount() {
@@ -39,8 +46,11 @@ final class StatementCount {
 
     /** Counts statements and commits of the kernel's JDBI. */
     static final class Counter implements SqlLogger {
+        /** CHAOJIYUYAN_BENCH_PRINT_SQL=1 prints each statement as it runs, to see which ones a request makes. */
+        private static final boolean PRINT = "1".equals(System.getenv("CHAOJIYUYAN_BENCH_PRINT_SQL"));
         private final Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
         private final LongAdder commits = new LongAdder();
+        private final LongAdder autocommitStatements = new LongAdder();
 
         static Counter install(Jdbi jdbi) {
             Counter counter = new Counter();
@@ -58,6 +68,9 @@ final class StatementCount {
         @Override
         public void logAfterExecution(StatementContext context) {
             String sql = context.getRenderedSql().stripLeading();
+            if (PRINT) {
+                System.err.println("sql: " + sql.replaceAll("\\s+", " "));
+            }
             int end = 0;
             while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
                 end++;
@@ -67,12 +80,20 @@ final class StatementCount {
                 kind = "NOTIFY";
             }
             byKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
+            try {
+                if (context.getConnection().getAutoCommit()) {
+                    autocommitStatements.increment();
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         Map<String, Long> snapshot() {
             Map<String, Long> out = new java.util.TreeMap<>();
             byKind.forEach((k, v) -> out.put(k, v.sum()));
             out.put("#commits", commits.sum());
+            out.put("#autocommit", autocommitStatements.sum());
             return out;
         }
     }
@@ -82,12 +103,12 @@ final class StatementCount {
         return !c.request().startsWith("bid (lost") && !c.request().startsWith("heartbeat");
     }
 
-    static List<Cost> measure(String db, int jobs) throws Exception {
+    static Costs measure(String db, int jobs) throws Exception {
         return measure(db, jobs, true);
     }
 
-    /** {@code pgTransactions}: also read PostgreSQL's count, which takes 11 s or more per request kind. */
-    static List<Cost> measure(String db, int jobs, boolean pgTransactions) throws Exception {
+    /** {@code pgTransactions}: also read PostgreSQL's count over all requests, which takes 11 s or more. */
+    static Costs measure(String db, int jobs, boolean pgTransactions) throws Exception {
         // Sweeps as rare as allowed, so that the background work of the node does not count.
         try (BenchServer server = BenchServer.start(db, Map.of("CHAOJIYUYAN_SWEEP_INTERVAL_MS", "60000"))) {
             String caller = server.newAgentKey("bench-caller");
@@ -102,40 +123,42 @@ final class StatementCount {
             PgCommits pg = server.pgDatabase() == null || !pgTransactions ? null : new PgCommits(server.pgDatabase());
             List<Cost> costs = new ArrayList<>();
             List<String> ids = new ArrayList<>();
-            costs.add(phase("create", jobs, counter, pg, () -> {
+            long pgBefore = pg == null ? 0 : pg.settled();
+            costs.add(phase("create", jobs, counter, () -> {
                 for (int i = 0; i < jobs; i++) {
                     ids.add(server.post("/kernel-jobs", caller, Map.of("capability_key", CAPABILITY, "input", Map.of("text", "t" + i)))
                             .get("id").asString());
                 }
             }));
-            costs.add(phase("available (jobs queued: answers at once)", jobs, counter, pg, () -> {
+            costs.add(phase("available (jobs queued: answers at once)", jobs, counter, () -> {
                 for (int i = 0; i < jobs; i++) {
                     server.get("/kernel-jobs/available?capability_key=" + CAPABILITY + "&limit=1", worker);
                 }
             }));
             List<String> runs = new ArrayList<>();
-            costs.add(phase("bid (won)", jobs, counter, pg, () -> {
+            costs.add(phase("bid (won)", jobs, counter, () -> {
                 for (String id : ids) {
                     runs.add(server.post("/kernel-jobs/" + id + "/bid", worker, null).get("task_run_id").asString());
                 }
             }));
-            costs.add(phase("bid (lost: already taken)", jobs, counter, pg, () -> {
+            costs.add(phase("bid (lost: already taken)", jobs, counter, () -> {
                 for (String id : ids) {
                     server.post("/kernel-jobs/" + id + "/bid", worker, null);
                 }
             }));
-            costs.add(phase("heartbeat", jobs, counter, pg, () -> {
+            costs.add(phase("heartbeat", jobs, counter, () -> {
                 for (int i = 0; i < jobs; i++) {
                     server.post("/kernel-jobs/" + ids.get(i) + "/heartbeat", worker, Map.of("task_run_id", runs.get(i)));
                 }
             }));
-            costs.add(phase("submit (settles the job)", jobs, counter, pg, () -> {
+            costs.add(phase("submit (settles the job)", jobs, counter, () -> {
                 for (int i = 0; i < jobs; i++) {
                     server.post("/kernel-jobs/" + ids.get(i) + "/submit", worker,
                             Map.of("task_run_id", runs.get(i), "output", Map.of("echo", "t" + i)));
                 }
             }));
-            return costs;
+            double predicted = costs.stream().mapToDouble(Cost::transactions).sum() * jobs;
+            return new Costs(costs, predicted, pg == null ? Double.NaN : pg.settled() - pgBefore);
         }
     }
 
@@ -143,12 +166,13 @@ final class StatementCount {
         void run() throws Exception;
     }
 
-    private static Cost phase(String name, int times, Counter counter, PgCommits pg, Phase phase) throws Exception {
+    private static Cost phase(String name, int times, Counter counter, Phase phase) throws Exception {
+        if (Counter.PRINT) {
+            System.err.println("-- " + name);
+        }
         Map<String, Long> before = counter.snapshot();
-        long pgBefore = pg == null ? 0 : pg.settled();
         phase.run();
         Map<String, Long> after = counter.snapshot();
-        long pgAfter = pg == null ? 0 : pg.settled();
         Map<String, Double> byKind = new LinkedHashMap<>();
         double statements = 0;
         for (var e : after.entrySet()) {
@@ -162,7 +186,8 @@ final class StatementCount {
             }
         }
         double commits = (after.get("#commits") - before.getOrDefault("#commits", 0L)) / (double) times;
-        return new Cost(name, statements, byKind, commits, pg == null ? Double.NaN : (pgAfter - pgBefore) / (double) times);
+        double autocommit = (after.get("#autocommit") - before.getOrDefault("#autocommit", 0L)) / (double) times;
+        return new Cost(name, statements, byKind, commits, commits + autocommit);
     }
 
     /**
@@ -203,31 +228,29 @@ final class StatementCount {
     }
 
     /** The markdown table of {@code costs}, with the whole job (create, available, bid won, submit) summed. */
-    static String table(String db, List<Cost> costs) {
+    static String table(String db, Costs costs) {
         StringBuilder out = new StringBuilder();
-        boolean pg = costs.stream().anyMatch(c -> !Double.isNaN(c.pgTransactions()));
-        out.append("| ").append(db).append(": request | statements | of which | write transactions (commits)")
-                .append(pg ? " | PostgreSQL transactions (xact_commit) |\n|---|---|---|---|---|\n" : " |\n|---|---|---|---|\n");
-        double statements = 0, commits = 0, xacts = 0;
-        for (Cost c : costs) {
+        out.append("| ").append(db).append(": request | statements | of which | write transactions (commits) | transactions "
+                + "(commits + autocommit statements) |\n|---|---|---|---|---|\n");
+        double statements = 0, commits = 0, transactions = 0;
+        for (Cost c : costs.requests()) {
             out.append("| ").append(c.request()).append(" | ").append(fmt(c.statements())).append(" | ")
-                    .append(kinds(c.byKind())).append(" | ").append(fmt(c.commits()));
-            if (pg) {
-                out.append(" | ").append(fmt(c.pgTransactions()));
-            }
-            out.append(" |\n");
+                    .append(kinds(c.byKind())).append(" | ").append(fmt(c.commits())).append(" | ")
+                    .append(fmt(c.transactions())).append(" |\n");
             if (partOfOneJob(c)) {
                 statements += c.statements();
                 commits += c.commits();
-                xacts += Double.isNaN(c.pgTransactions()) ? 0 : c.pgTransactions();
+                transactions += c.transactions();
             }
         }
-        out.append("| **one job** (create + available + bid + submit) | **").append(fmt(statements)).append("** |  | **")
-                .append(fmt(commits)).append("**");
-        if (pg) {
-            out.append(" | **").append(fmt(xacts)).append("**");
+        out.append("| **one job** (create + available + bid won + submit) | **").append(fmt(statements)).append("** |  | **")
+                .append(fmt(commits)).append("** | **").append(fmt(transactions)).append("** |\n");
+        if (!Double.isNaN(costs.pgTransactions())) {
+            out.append("\nPostgreSQL's own count over all these requests (`pg_stat_database.xact_commit`): ")
+                    .append(String.format("%,.0f", costs.pgTransactions())).append(" transactions committed; the table "
+                            + "predicts ").append(String.format("%,.0f", costs.predictedTransactions()))
+                    .append(" (the difference is the node's own background work: sweeps, key touches).\n");
         }
-        out.append(" |\n");
         return out.toString();
     }
 

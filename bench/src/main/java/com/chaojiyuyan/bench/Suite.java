@@ -42,7 +42,7 @@ final class Suite {
     private final List<PgBench.Result> pgbench = new ArrayList<>();
     private final List<IdleCapacity.Result> idle = new ArrayList<>();
     private final List<String> loads = new ArrayList<>();
-    private final Map<String, List<StatementCount.Cost>> statements = new LinkedHashMap<>();
+    private final Map<String, StatementCount.Costs> statements = new LinkedHashMap<>();
     private String graphileVersion = "not run";
 
     private Suite(Plan plan, Path root) {
@@ -295,12 +295,14 @@ final class Suite {
     }
 
     private double jobCommits(String db) {
-        return statements.getOrDefault(db, List.of()).stream().filter(StatementCount::partOfOneJob)
+        StatementCount.Costs costs = statements.get(db);
+        return costs == null ? Double.NaN : costs.requests().stream().filter(StatementCount::partOfOneJob)
                 .mapToDouble(StatementCount.Cost::commits).sum();
     }
 
     private double jobStatements(String db) {
-        return statements.getOrDefault(db, List.of()).stream().filter(StatementCount::partOfOneJob)
+        StatementCount.Costs costs = statements.get(db);
+        return costs == null ? Double.NaN : costs.requests().stream().filter(StatementCount::partOfOneJob)
                 .mapToDouble(StatementCount.Cost::statements).sum();
     }
 
@@ -310,9 +312,9 @@ final class Suite {
                 .append(" times in a row with nothing else running (sweeps every 60 s), counts divided by that. "
                         + "*Statements*: every statement the kernel's JDBI runs (a JDBI `SqlLogger`), by kind; `NOTIFY` is "
                         + "`SELECT pg_notify(...)`. *Write transactions*: commits through the kernel's transaction handler. "
-                        + "*PostgreSQL transactions*: the change of `pg_stat_database.xact_commit` for the kernel's database "
-                        + "(each autocommit read is a transaction too), read once it has settled.")
-                .append(plan.pgTransactions() ? "" : " (not read in a `--quick` run)").append(" Every request "
+                        + "*Transactions*: those commits plus the statements run in autocommit, each a transaction of its own; "
+                        + "on PostgreSQL checked against the change of `pg_stat_database.xact_commit` over all the requests")
+                .append(plan.pgTransactions() ? "." : " (not read in a `--quick` run).").append(" Every request "
                         + "starts with two reads: the caller's key, and (worker requests) the capabilities it serves.\n\n");
         statements.forEach((db, costs) -> md.append(StatementCount.table(db, costs)).append("\n"));
     }
@@ -320,11 +322,12 @@ final class Suite {
     private void renderIdle(StringBuilder md) {
         md.append("### Idle capacity: waiting long-polls on one node\n\n");
         md.append("`bin/bench idle`: the kernel in a JVM of its own (`-Xmx2g`, otherwise defaults); the benchmark's JVM "
-                + "opens the long-polls `GET /kernel-jobs/available?wait_seconds=60`, one connection each, and re-opens each "
-                + "as soon as it is answered. Heap is after a full GC; CPU is the server process's over a ")
-                .append(plan.idleQuiet().toSeconds()).append(" s quiet window (the full GCs of the readings included). Then ")
-                .append(plan.idleJobs()).append(" jobs are created one at a time while they wait; pickup is create → one "
-                        + "waiter answered, and → its bid accepted.\n\n");
+                + "opens the long-polls `GET /kernel-jobs/available?wait_seconds=60`, one connection each, in batches of 500, "
+                + "and re-opens each as soon as it is answered. Once the server's gauge counts them all, ")
+                .append(plan.idleJobs()).append(" jobs are created one at a time; pickup is create → one waiter answered, "
+                        + "and → its bid accepted. Then the server process's CPU over a ").append(plan.idleQuiet().toSeconds())
+                .append(" s quiet window (waits that reach their 60 s are answered empty and re-opened meanwhile, as they "
+                        + "would be in production), and its heap after a full GC and RSS.\n\n");
         md.append("| database | long-polls asked | waiting (server's gauge) | heap after GC: idle → waiting | RSS: idle → waiting "
                 + "| threads | server CPU while waiting | pickup: answered p50 / max | lease held p50 / max | failed polls |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n");
