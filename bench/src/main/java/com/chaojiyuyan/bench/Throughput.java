@@ -143,6 +143,7 @@ final class Throughput {
                     return Map.of("echo", text);
                 }).build();
             } else {
+                // The handler only registers the capability: stepLoop does the work through the public steps.
                 worker = builder.transport(plain).handler(CAPABILITY, task -> Map.of()).build();
             }
             try (KernelClient caller = KernelClient.builder().apiKey(callerKey).baseUrl(server.apiUrl()).build();
