@@ -20,9 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** A kernel started in this JVM on a fresh database, with a small JSON client to drive it over HTTP. */
 final class BenchServer implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String PG_ADMIN = System.getenv().getOrDefault("CHAOJIYUYAN_BENCH_PG",
+    static final String PG_ADMIN = System.getenv().getOrDefault("CHAOJIYUYAN_BENCH_PG",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-    private static final String PASSWORD = "bench-admin-password";
+    static final String PASSWORD = "bench-admin-password";
 
     private final KernelServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -35,6 +35,11 @@ final class BenchServer implements AutoCloseable {
     }
 
     static BenchServer start(String db) throws Exception {
+        return start(db, Map.of());
+    }
+
+    /** A kernel on a fresh {@code db} ("sqlite" or "postgres"), with {@code settings} added to its environment. */
+    static BenchServer start(String db, Map<String, String> settings) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("CHAOJIYUYAN_DATA_DIR", Files.createTempDirectory("cjy-bench-").toString());
         env.put("CHAOJIYUYAN_PORT", "0");
@@ -42,13 +47,54 @@ final class BenchServer implements AutoCloseable {
         env.put("CHAOJIYUYAN_RATE_LIMIT_PER_SECOND", "0");
         String pgDatabase = null;
         if (db.equals("postgres")) {
-            pgDatabase = "cjy_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + pgDatabase);
-            }
-            env.put("CHAOJIYUYAN_DB_URL", PG_ADMIN.replaceFirst("/postgres(\\?|$)", "/" + pgDatabase + "$1"));
+            pgDatabase = createPgDatabase("cjy_bench_");
+            env.put("CHAOJIYUYAN_DB_URL", pgUrl(pgDatabase));
+        } else if (!db.equals("sqlite")) {
+            throw new IllegalArgumentException("unknown database '" + db + "' (sqlite or postgres)");
         }
-        return new BenchServer(KernelServer.start(ServerConfig.fromEnvironment(env)), pgDatabase);
+        env.putAll(settings);
+        try {
+            return new BenchServer(KernelServer.start(ServerConfig.fromEnvironment(env)), pgDatabase);
+        } catch (RuntimeException e) {
+            dropPgDatabase(pgDatabase);
+            throw e;
+        }
+    }
+
+    /** A new, empty PostgreSQL database named {@code prefix} and a random suffix. */
+    static String createPgDatabase(String prefix) throws Exception {
+        String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return name;
+    }
+
+    static void dropPgDatabase(String name) throws Exception {
+        if (name == null) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
+    /** The JDBC URL of database {@code name} on the bench's PostgreSQL. */
+    static String pgUrl(String name) {
+        return PG_ADMIN.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
+    }
+
+    KernelServer kernel() {
+        return server;
+    }
+
+    String apiUrl() {
+        return server.apiUrl();
+    }
+
+    /** The PostgreSQL database this server runs on, or null on SQLite. */
+    String pgDatabase() {
+        return pgDatabase;
     }
 
     String describeDatabase() {
@@ -59,6 +105,24 @@ final class BenchServer implements AutoCloseable {
     String newAgentKey(String name) throws Exception {
         String admin = post("/auth/login", null, Map.of("email", "admin@localhost", "password", PASSWORD)).get("token").asString();
         return post("/agents", admin, Map.of("name", name)).get("api_key").asString();
+    }
+
+    /**
+     * Waits until no long-poll is parked on the server (its own gauge), so that closing it does not cut
+     * polls whose clients have already gone; gives up after {@code limit}.
+     */
+    void awaitNoWaiters(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(server.publicUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            boolean none = metrics.lines().filter(l -> l.startsWith("chaojiyuyan_waiting_long_polls"))
+                    .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0);
+            if (none) {
+                return;
+            }
+            Thread.sleep(50);
+        }
     }
 
     JsonNode post(String path, String token, Object body) throws Exception {
@@ -88,10 +152,6 @@ final class BenchServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.close();
-        if (pgDatabase != null) {
-            try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + pgDatabase + " WITH (FORCE)");
-            }
-        }
+        dropPgDatabase(pgDatabase);
     }
 }

@@ -69,6 +69,9 @@ public final class Ledger implements SettlementHooks {
      */
     @Override
     public void onSettled(Handle h, Job job) {
+        if (job.maxBudgetNc() == 0) {
+            return; // onCreated placed no hold, and only holds and their releases post to a job's account
+        }
         // What the job's hold account has: its budget, or 0 for a job created before credits were on
         // (an upgraded server's open jobs), which stays free as it was created.
         long hold = store.balanceOf(h, job.id());

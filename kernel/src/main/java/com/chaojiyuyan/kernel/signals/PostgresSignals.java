@@ -5,6 +5,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
@@ -31,6 +35,8 @@ final class PostgresSignals implements Signals {
     private final String nodeId = java.util.UUID.randomUUID().toString();
     private final WorkWaiters work = new WorkWaiters();
     private final JobWatchers jobs = new JobWatchers();
+    /** Jobs already signalled per open transaction (by identity: one handle is one transaction here). */
+    private final Map<Handle, Set<String>> changedInTransaction = new IdentityHashMap<>();
     private final Thread listener;
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean closed;
@@ -57,8 +63,36 @@ final class PostgresSignals implements Signals {
 
     @Override
     public void jobChanged(Handle tx, String jobId) {
+        if (!firstChangeInTransaction(tx, jobId)) {
+            return; // PostgreSQL delivers one of identical notifications of a transaction anyway: skip the round trip
+        }
         tx.execute("SELECT pg_notify(?, ?)", JOB_CHANNEL, nodeId + " " + jobId);
         tx.afterCommit(() -> jobs.changed(jobId));
+    }
+
+    /**
+     * True the first time {@code jobId} changes in {@code tx}'s transaction. A transaction often appends
+     * several events to one job (submitted, then settled); its watchers need one wake-up, and the
+     * notification one statement.
+     */
+    private boolean firstChangeInTransaction(Handle tx, String jobId) {
+        Set<String> changed;
+        synchronized (changedInTransaction) {
+            changed = changedInTransaction.get(tx);
+            if (changed == null) {
+                changed = new HashSet<>();
+                changedInTransaction.put(tx, changed);
+                tx.afterCommit(() -> forget(tx));
+                tx.afterRollback(() -> forget(tx));
+            }
+        }
+        return changed.add(jobId); // one transaction runs on one thread
+    }
+
+    private void forget(Handle tx) {
+        synchronized (changedInTransaction) {
+            changedInTransaction.remove(tx);
+        }
     }
 
     @Override

@@ -24,4 +24,13 @@ public interface Dialect {
     String forUpdateSkipLocked();
 
     boolean isPostgres();
+
+    /**
+     * True when a statement may run an {@code UPDATE ... RETURNING} inside {@code WITH} and use its rows
+     * (PostgreSQL's data-modifying CTEs; SQLite has none), so that a read-modify-write pair becomes one
+     * round trip.
+     */
+    default boolean updatesInWith() {
+        return isPostgres();
+    }
 }
