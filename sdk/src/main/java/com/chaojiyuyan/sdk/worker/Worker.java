@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -349,32 +350,60 @@ public final class Worker implements AutoCloseable {
             return 0;
         }
         held = 1 + slots.drainPermits();
-        int taken = 0;
+        List<AvailableJob> offered;
         try {
-            List<AvailableJob> offered = poll(held, once);
-            for (AvailableJob job : offered) {
-                if (held == 0 || stopping) {
-                    break;
-                }
-                Lease lease;
-                try {
-                    lease = bid(job.jobId());
-                } catch (BidRejected lost) {
-                    continue; // another worker was first: a normal outcome
-                } catch (RuntimeException e) {
-                    report(job.jobId(), e);
-                    continue;
-                }
-                held--; // this slot now belongs to the job and is released when it is done
-                taken++;
-                TaskExecution execution = new TaskExecution(this, lease, job, handlers.get(job.capabilityKey()));
-                inFlight.put(lease.taskRunId(), execution);
-                Thread.ofVirtual().name("worker-job-" + job.jobId()).start(execution);
-            }
-        } finally {
+            offered = poll(held, once);
+        } catch (RuntimeException e) {
             slots.release(held);
+            throw e;
         }
-        return taken;
+        int bids = stopping ? 0 : Math.min(held, offered.size());
+        slots.release(held - bids);
+        if (bids == 0) {
+            return 0;
+        }
+        // Bid for every offered job at once, each on its own virtual thread that goes on to run the job it
+        // wins: one after the other, the last of N offers would wait for N-1 bids before its handler starts.
+        CountDownLatch decided = new CountDownLatch(bids);
+        AtomicInteger taken = new AtomicInteger();
+        for (AvailableJob job : offered.subList(0, bids)) {
+            Thread.ofVirtual().name("worker-job-" + job.jobId()).start(() -> bidAndRun(job, taken, decided));
+        }
+        // The next poll asks for as many jobs as there are free slots then; runOnce counts what it took.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                decided.await(); // bids are never interrupted (stop() interrupts only a long-poll), so this ends
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return taken.get();
+    }
+
+    /** Bids for one offered job and, when the bid wins, runs it on this thread (its slot is released when it is done). */
+    private void bidAndRun(AvailableJob job, AtomicInteger taken, CountDownLatch decided) {
+        TaskExecution execution;
+        try {
+            Lease lease = bid(job.jobId());
+            execution = new TaskExecution(this, lease, job, handlers.get(job.capabilityKey()));
+            inFlight.put(lease.taskRunId(), execution);
+            taken.incrementAndGet();
+        } catch (BidRejected lost) {
+            slots.release(); // another worker was first: a normal outcome
+            return;
+        } catch (RuntimeException e) {
+            slots.release();
+            report(job.jobId(), e);
+            return;
+        } finally {
+            decided.countDown();
+        }
+        execution.run();
     }
 
     private List<AvailableJob> poll(int limit, boolean once) {
