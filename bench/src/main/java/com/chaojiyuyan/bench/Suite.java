@@ -139,8 +139,8 @@ final class Suite {
                 .append("; each cell is the median of the runs with the lowest and highest run in brackets.\n\n");
         md.append("- Machine: ").append(Machine.cores()).append(" cores (").append(Machine.cpu()).append("), ")
                 .append(Machine.memory()).append(" memory\n");
-        md.append("- Load average (1, 5, 15 min) at the start and end of each run — above ").append(Machine.cores())
-                .append(" the machine was busy with more than this benchmark and the figures are low: ")
+        md.append("- Load average (1, 5, 15 min) at the start and end of each run (the benchmark itself keeps every core busy"
+                        + " and reaches about twice the core count; much above that, other work shared the machine): ")
                 .append(String.join("; ", loads)).append("\n");
         md.append("- ").append(Machine.java()).append("; ").append(Machine.sqlite()).append(" (WAL, synchronous=FULL); ")
                 .append(Machine.postgres(BenchServer.PG_ADMIN)).append(" on the same machine\n");
