@@ -3,15 +3,9 @@ package com.chaojiyuyan.cli.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.chaojiyuyan.cli.Main;
-import com.chaojiyuyan.kernel.testing.Db;
-import com.chaojiyuyan.kernel.testing.TestKernel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -88,30 +82,5 @@ class AgentCommandsTest {
         assertThat(ToolCommand.value("test.echo.v1").asString()).isEqualTo("test.echo.v1");
         assertThat(ToolCommand.value("").asString()).isEmpty();
         assertThat(ToolCommand.value("{not json").asString()).isEqualTo("{not json");
-    }
-
-    @Test
-    void toolCallsTheKernelWithTheSavedCredentials() throws Exception {
-        for (String variable : List.of("CHAOJIYUYAN_API_KEY", "HEBING_API_KEY", "NEXUS_API_KEY", "CHAOJIYUYAN_BASE_URL", "HEBING_BASE_URL")) {
-            Assumptions.assumeTrue(System.getenv(variable) == null, variable + " is set in this environment");
-        }
-        String home = System.getProperty("user.home");
-        try (TestKernel kernel = TestKernel.start(Db.SQLITE)) {
-            Path fakeHome = Files.createTempDirectory("cjy-home-");
-            Files.createDirectories(fakeHome.resolve(".chaojiyuyan"));
-            Files.writeString(fakeHome.resolve(".chaojiyuyan/credentials"), JSON.writeValueAsString(
-                    java.util.Map.of("api_key", kernel.newAgent().key(), "base_url", kernel.api().apiUrl())));
-            System.setProperty("user.home", fakeHome.toString());
-
-            Run created = run("tool", "kernel_create_job", "--arg", "capability_key=test.echo.v1", "--arg", "input={\"text\":\"hi\"}", "--json");
-
-            assertThat(created.exit()).as(created.err()).isZero();
-            assertThat(created.out().lines().toList()).hasSize(1);
-            JsonNode job = JSON.readTree(created.out());
-            assertThat(job.get("status").asString()).isEqualTo("queued");
-            assertThat(job.get("input").get("text").asString()).isEqualTo("hi");
-        } finally {
-            System.setProperty("user.home", home);
-        }
     }
 }
