@@ -2,10 +2,7 @@ package com.chaojiyuyan.cli.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.chaojiyuyan.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import com.chaojiyuyan.cli.InProcessRun;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,28 +11,13 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentCommandsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static InProcessRun run(String... args) {
+        return InProcessRun.of(args);
     }
 
     @Test
     void agentsListShowsEveryToolWithItsScopeAndEffects() {
-        Run r = run("agents", "list");
+        InProcessRun r = run("agents", "list");
 
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("kernel: ").containsPattern("kernel_create_job +caller +writes, open-world")
@@ -44,7 +26,7 @@ class AgentCommandsTest {
 
     @Test
     void agentsListJsonCarriesSchemasAndAnnotations() {
-        Run r = run("agents", "list", "--json");
+        InProcessRun r = run("agents", "list", "--json");
 
         assertThat(r.exit()).isZero();
         JsonNode tools = JSON.readTree(r.out()).at("/agents/0/tools");
@@ -55,19 +37,19 @@ class AgentCommandsTest {
 
     @Test
     void toolErrorsAreOneLineWithTheirCodeAndExit1() {
-        Run unknown = run("tool", "kernel_fly");
+        InProcessRun unknown = run("tool", "kernel_fly");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.out()).isEmpty();
         assertThat(unknown.err().lines().toList()).singleElement().asString().startsWith("chaojiyuyan: error: unknown_tool: no tool named 'kernel_fly'");
 
-        Run missing = run("tool", "kernel_get_job");
+        InProcessRun missing = run("tool", "kernel_get_job");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).isEqualTo("chaojiyuyan: error: bad_arguments: arguments: 'job_id' is required" + System.lineSeparator());
     }
 
     @Test
     void anArgumentWithoutAnEqualsSignIsAUsageError() {
-        Run r = run("tool", "kernel_get_job", "--arg", "job_id");
+        InProcessRun r = run("tool", "kernel_get_job", "--arg", "job_id");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--arg needs KEY=VALUE, got 'job_id'");
     }
