@@ -8,7 +8,6 @@ import com.chaojiyuyan.sdk.internal.KernelHttp;
 import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ public final class KernelClient implements AutoCloseable {
      * {@code HEBING_BASE_URL}, else {@link #DEFAULT_BASE_URL}.
      */
     public KernelClient(String apiKey) {
-        this(builder().apiKey(Objects.requireNonNull(apiKey, "apiKey")).settings.open());
+        this(builder().apiKey(Objects.requireNonNull(apiKey, "apiKey")).settings().open());
     }
 
     private KernelClient(Connection connection) {
@@ -223,60 +222,11 @@ public final class KernelClient implements AutoCloseable {
      * Settings for a {@link KernelClient}. Everything is optional: {@link #build()} resolves what is not set
      * from the environment and the credentials file.
      */
-    public static final class Builder {
-        private final ConnectionSettings settings = new ConnectionSettings();
+    public static final class Builder extends ConnectionBuilder<Builder> {
         private PrintStream output = System.out;
         private Duration deviceFlowTimeout;
 
         private Builder() {
-        }
-
-        /** The agent key ({@code nxt_ag_...}); unset: resolved as {@link #build()} says. */
-        public Builder apiKey(String apiKey) {
-            settings.apiKey = apiKey;
-            return this;
-        }
-
-        /** The API base URL, e.g. {@code http://127.0.0.1:8080/api/v1}. */
-        public Builder baseUrl(String baseUrl) {
-            settings.baseUrl = baseUrl;
-            return this;
-        }
-
-        /** How long one request may take (default 30 s; long-polls get their hold time on top). */
-        public Builder timeout(Duration timeout) {
-            settings.timeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /** How long connecting may take (default 10 s). */
-        public Builder connectTimeout(Duration connectTimeout) {
-            settings.connectTimeout = Objects.requireNonNull(connectTimeout);
-            return this;
-        }
-
-        /** The User-Agent header (default {@code chaojiyuyan-sdk-java/VERSION}). */
-        public Builder userAgent(String userAgent) {
-            settings.userAgent = Objects.requireNonNull(userAgent);
-            return this;
-        }
-
-        /** Replaces the HTTP layer (tests: an offline fake). The SDK then creates no HttpClient of its own. */
-        public Builder transport(Transport transport) {
-            settings.transport = transport;
-            return this;
-        }
-
-        /** The environment variables to read instead of {@link System#getenv()} (tests). */
-        public Builder environment(Map<String, String> environment) {
-            settings.environment = Map.copyOf(environment);
-            return this;
-        }
-
-        /** The home directory holding {@code .chaojiyuyan/credentials} instead of {@code user.home} (tests). */
-        public Builder home(Path home) {
-            settings.home = home;
-            return this;
         }
 
         /** Where {@link #loginDeviceFlow(String)} prints its instructions (default {@link System#out}). */
@@ -300,7 +250,7 @@ public final class KernelClient implements AutoCloseable {
          * @throws HebingError when no key is found anywhere
          */
         public KernelClient build() {
-            return new KernelClient(settings.open());
+            return new KernelClient(settings().open());
         }
 
         /**
@@ -320,14 +270,14 @@ public final class KernelClient implements AutoCloseable {
          * @throws DeviceFlowTimeout when approval did not arrive in time
          */
         public KernelClient loginDeviceFlow(String clientName) {
-            String url = settings.baseUrlWithoutFile();
+            String url = settings().baseUrlWithoutFile();
             DeviceFlowLogin.Approved approved;
-            try (Connection anonymous = settings.open(null, url)) {
+            try (Connection anonymous = settings().open(null, url)) {
                 approved = new DeviceFlowLogin(anonymous.http(), output, d -> Thread.sleep(d))
                         .login(Objects.requireNonNull(clientName, "clientName"), deviceFlowTimeout);
             }
-            new Credentials(approved.accessToken(), url).save(settings.credentialsFile());
-            return new KernelClient(settings.open(approved.accessToken(), url));
+            new Credentials(approved.accessToken(), url).save(settings().credentialsFile());
+            return new KernelClient(settings().open(approved.accessToken(), url));
         }
     }
 }

@@ -1,15 +1,14 @@
 package com.chaojiyuyan.sdk.worker;
 
+import com.chaojiyuyan.sdk.ConnectionBuilder;
 import com.chaojiyuyan.sdk.HebingApiError;
 import com.chaojiyuyan.sdk.HebingError;
 import com.chaojiyuyan.sdk.Job;
-import com.chaojiyuyan.sdk.Transport;
 import com.chaojiyuyan.sdk.internal.Connection;
 import com.chaojiyuyan.sdk.internal.ConnectionSettings;
 import com.chaojiyuyan.sdk.internal.KernelHttp;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,7 +83,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private Worker(Builder b) {
-        this.connection = b.settings.open();
+        this.connection = b.connectionSettings().open();
         this.http = connection.http();
         this.handlers.putAll(b.handlers);
         this.concurrency = b.concurrency;
@@ -510,8 +509,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Settings for a {@link Worker}. Connection settings resolve as {@code KernelClient.Builder#build()} says. */
-    public static final class Builder {
-        private final ConnectionSettings settings = new ConnectionSettings();
+    public static final class Builder extends ConnectionBuilder<Builder> {
         private final Map<String, TaskHandler> handlers = new LinkedHashMap<>();
         private int concurrency = 1;
         private int pollWaitSeconds = 25;
@@ -523,46 +521,8 @@ public final class Worker implements AutoCloseable {
         private Builder() {
         }
 
-        /** The agent key ({@code nxt_ag_...}); unset: from the environment or the credentials file. */
-        public Builder apiKey(String apiKey) {
-            settings.apiKey = apiKey;
-            return this;
-        }
-
-        /** The API base URL. */
-        public Builder baseUrl(String baseUrl) {
-            settings.baseUrl = baseUrl;
-            return this;
-        }
-
-        /** How long one request may take (default 30 s; long-polls get their hold time on top). */
-        public Builder timeout(Duration timeout) {
-            settings.timeout = Objects.requireNonNull(timeout);
-            return this;
-        }
-
-        /** The User-Agent header. */
-        public Builder userAgent(String userAgent) {
-            settings.userAgent = Objects.requireNonNull(userAgent);
-            return this;
-        }
-
-        /** Replaces the HTTP layer (tests). */
-        public Builder transport(Transport transport) {
-            settings.transport = transport;
-            return this;
-        }
-
-        /** The environment variables to read instead of {@link System#getenv()} (tests). */
-        public Builder environment(Map<String, String> environment) {
-            settings.environment = Map.copyOf(environment);
-            return this;
-        }
-
-        /** The home directory holding {@code .chaojiyuyan/credentials} (tests). */
-        public Builder home(Path home) {
-            settings.home = home;
-            return this;
+        private ConnectionSettings connectionSettings() {
+            return settings();
         }
 
         /** Serves {@code capabilityKey} with {@code handler}. */
